@@ -1,0 +1,136 @@
+"""The contract between a host shop and django-inkasso.
+
+A host shop writes one small subclass of :class:`OrderAdapter` and names it in
+``INKASSO_ADAPTER``. The adapter turns one of the host's orders into a
+:class:`ClaimData`; everything after that (checks, formats, the file, the
+ledger) is django-inkasso's job.
+"""
+
+import dataclasses
+import datetime
+import enum
+import functools
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model, QuerySet
+from django.utils.module_loading import import_string
+
+from .conf import app_settings
+
+
+class Salutation(enum.Enum):
+    UNKNOWN = ""
+    MALE = "male"
+    FEMALE = "female"
+
+
+class ClaimType(enum.IntEnum):
+    GOODS_DELIVERED = 1
+    GOODS_PREPAID_NOT_SHIPPED = 2
+    SERVICE = 3
+
+
+@dataclasses.dataclass(slots=True)
+class ClaimData:
+    """What a host order says about a claim, before any formatting or checking.
+
+    Text is given as the shop stores it; django-inkasso cleans, transliterates
+    and formats it. Leave a value empty (``""`` or ``None``) when the shop does
+    not know it: the checks then say what is missing.
+    """
+
+    first_name: str = ""
+    last_name: str = ""
+    salutation: Salutation = Salutation.UNKNOWN
+    company: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = ""
+    phone: str = ""
+    mobile: str = ""
+    fax: str = ""
+    email: str = ""
+    invoice_number: str = ""
+    invoice_date: datetime.date | None = None
+    invoice_total: Decimal | None = None
+    open_amount: Decimal | None = None
+    currency: str = "EUR"
+    items: Sequence[tuple[int | Decimal, str]] = ()
+    due_date: datetime.date | None = None
+    service_date: datetime.date | None = None
+    dunning_date: datetime.date | None = None
+    dunning_deadline: datetime.date | None = None
+    claim_type: ClaimType | None = None
+    is_cancelled: bool = False
+
+
+class OrderAdapter:
+    """Base class for the adapter a host shop names in ``INKASSO_ADAPTER``.
+
+    Override :meth:`claim_data`, :meth:`due_orders` and
+    :meth:`mark_handed_over`; the others have defaults that fit most shops.
+    """
+
+    def get_queryset(self, queryset: QuerySet) -> QuerySet:
+        """Return ``queryset`` prepared for :meth:`claim_data` (joins, prefetches).
+
+        Called once per chunk of orders; no query should be needed per order.
+        """
+        return queryset
+
+    def claim_data(self, order: Model, *, today: datetime.date) -> ClaimData:
+        """Return the claim that ``order`` makes, in the shop's own values."""
+        raise NotImplementedError("An inkasso adapter must implement claim_data().")
+
+    def due_orders(self, *, today: datetime.date) -> QuerySet:
+        """Return the orders that the shop's status flow marks for collection."""
+        raise NotImplementedError("An inkasso adapter must implement due_orders().")
+
+    def mark_handed_over(self, order_ids: Iterable) -> None:
+        """Record in the shop that these orders went to debt collection."""
+        raise NotImplementedError(
+            "An inkasso adapter must implement mark_handed_over()."
+        )
+
+    def mark_withdrawn(self, order: Model) -> None:
+        """Record in the shop that the claim of ``order`` was withdrawn."""
+
+    def order_label(self, order: Model) -> str:
+        """Return how messages name the order (its number, usually)."""
+        return str(order)
+
+
+REQUIRED_ADAPTER_METHODS = ("claim_data", "due_orders", "mark_handed_over")
+
+
+def get_order_model() -> type[Model]:
+    """Return the host's order model that is active in this project."""
+    try:
+        return apps.get_model(app_settings.ORDER_MODEL, require_ready=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "INKASSO_ORDER_MODEL must be of the form 'app_label.model_name'."
+        ) from None
+    except LookupError:
+        raise ImproperlyConfigured(
+            f"INKASSO_ORDER_MODEL refers to model {app_settings.ORDER_MODEL!r} "
+            "that has not been installed."
+        ) from None
+
+
+@functools.cache
+def _adapter_class(path: str) -> type[OrderAdapter]:
+    return import_string(path)
+
+
+def get_adapter() -> OrderAdapter:
+    """Return an instance of the adapter named in ``INKASSO_ADAPTER``."""
+    path = app_settings.ADAPTER
+    if not path:
+        raise ImproperlyConfigured("Set INKASSO_ADAPTER to your shop's adapter.")
+    return _adapter_class(path)()
+

@@ -1,0 +1,141 @@
+"""System checks for a host's django-inkasso configuration (``inkasso.E0xx``)."""
+
+from django.conf import settings
+from django.core.checks import Error, register
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+from .adapters import REQUIRED_ADAPTER_METHODS, OrderAdapter, get_order_model
+from .conf import app_settings
+from .formats import encoding_problem
+from .resources import HEADERS, MediafinanzResource
+
+
+@register()
+def check_order_model(app_configs, **kwargs):
+    if not hasattr(settings, "INKASSO_ORDER_MODEL"):
+        return [
+            Error(
+                "INKASSO_ORDER_MODEL is not set.",
+                hint='Set it to your order model, e.g. "shop.Order".',
+                id="inkasso.E001",
+            )
+        ]
+    try:
+        get_order_model()
+    except ImproperlyConfigured as exc:
+        return [Error(str(exc), id="inkasso.E002")]
+    return []
+
+
+@register()
+def check_adapter(app_configs, **kwargs):
+    path = app_settings.ADAPTER
+    if not path:
+        return [
+            Error(
+                "INKASSO_ADAPTER is not set.",
+                hint="Set it to the dotted path of your OrderAdapter subclass.",
+                id="inkasso.E003",
+            )
+        ]
+    try:
+        adapter = import_string(path)
+    except ImportError as exc:
+        return [
+            Error(
+                f"INKASSO_ADAPTER {path!r} cannot be imported: {exc}",
+                id="inkasso.E004",
+            )
+        ]
+    if not (isinstance(adapter, type) and issubclass(adapter, OrderAdapter)):
+        return [
+            Error(
+                f"INKASSO_ADAPTER {path!r} is not a subclass of "
+                "inkasso.adapters.OrderAdapter.",
+                id="inkasso.E005",
+            )
+        ]
+    missing = [
+        name
+        for name in REQUIRED_ADAPTER_METHODS
+        if getattr(adapter, name) is getattr(OrderAdapter, name)
+    ]
+    if missing:
+        return [
+            Error(
+                f"INKASSO_ADAPTER {path!r} does not implement {', '.join(missing)}.",
+                id="inkasso.E006",
+            )
+        ]
+    return []
+
+
+@register()
+def check_resource(app_configs, **kwargs):
+    path = app_settings.RESOURCE
+    try:
+        resource_class = import_string(path)
+    except ImportError as exc:
+        return [
+            Error(
+                f"INKASSO_RESOURCE {path!r} cannot be imported: {exc}",
+                id="inkasso.E007",
+            )
+        ]
+    if not (
+        isinstance(resource_class, type)
+        and issubclass(resource_class, MediafinanzResource)
+    ):
+        return [
+            Error(
+                f"INKASSO_RESOURCE {path!r} is not a subclass of "
+                "inkasso.resources.MediafinanzResource.",
+                id="inkasso.E008",
+            )
+        ]
+    headers = tuple(resource_class().get_export_headers())
+    if headers != HEADERS:
+        return [
+            Error(
+                f"INKASSO_RESOURCE {path!r} changes the 18 columns of the "
+                "mediafinanz file.",
+                hint=f"The columns must be exactly: {'; '.join(HEADERS)}",
+                id="inkasso.E009",
+            )
+        ]
+    return []
+
+
+@register()
+def check_settings(app_configs, **kwargs):
+    errors = []
+    if problem := encoding_problem(app_settings.ENCODING):
+        errors.append(
+            Error(
+                f"INKASSO_ENCODING {app_settings.ENCODING!r} cannot be used: {problem}.",
+                hint='Use "cp1252" (the default) or "utf-8-sig".',
+                id="inkasso.E010",
+            )
+        )
+    codes = app_settings.SALUTATION_CODES
+    if set(codes) != {"male", "female", "company"} or not all(
+        isinstance(code, str) and code.strip() and len(code) <= 5
+        for code in codes.values()
+    ):
+        errors.append(
+            Error(
+                "INKASSO_SALUTATION_CODES must give a short code for exactly "
+                "'male', 'female' and 'company'.",
+                id="inkasso.E011",
+            )
+        )
+    grace = app_settings.DUNNING_GRACE_DAYS
+    if not isinstance(grace, int) or isinstance(grace, bool) or grace < 0:
+        errors.append(
+            Error(
+                "INKASSO_DUNNING_GRACE_DAYS must be a whole number of days, 0 or more.",
+                id="inkasso.E012",
+            )
+        )
+    return errors

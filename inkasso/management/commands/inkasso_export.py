@@ -1,0 +1,123 @@
+import io
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from inkasso import selectors, services
+from inkasso.models import Handover
+
+
+class Command(BaseCommand):
+    help = (
+        "Hand over every order that is due for debt collection to mediafinanz and "
+        "write the file. Exits with status 1 when orders were refused."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "-o",
+            "--output",
+            help="Write the file here instead of to standard output.",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Only check the due orders and report; record nothing.",
+        )
+        parser.add_argument(
+            "--handover",
+            type=int,
+            metavar="ID",
+            help="Write the file of an earlier handover again, byte for byte.",
+        )
+        parser.add_argument(
+            "--encoding",
+            help="File encoding for this handover (default: INKASSO_ENCODING).",
+        )
+
+    def handle(self, *args, output=None, dry_run=False, handover=None, encoding=None, **options):
+        if handover is not None:
+            self._write(self._recorded(handover), output)
+            return
+        today = timezone.localdate()
+        order_ids = selectors.due_order_ids(today=today)
+        if not order_ids:
+            self.stderr.write("No orders are due for handover.")
+            return
+        if dry_run:
+            self._dry_run(order_ids, today=today, encoding=encoding)
+            return
+        try:
+            result = services.hand_over(
+                order_ids=order_ids,
+                source=Handover.Source.COMMAND,
+                encoding=encoding,
+                today=today,
+            )
+        except services.HandoverError as exc:
+            raise CommandError(str(exc)) from exc
+        self._report(result.refused, result.warned)
+        if result.handover:
+            self.stderr.write(
+                f"Handover {result.handover.pk}: {result.count} claims, "
+                f"{result.handover.file_size} bytes, sha256 {result.handover.sha256}."
+            )
+            try:
+                self._write(selectors.handover_file(result.handover), output)
+            except CommandError as exc:
+                raise CommandError(
+                    f"{exc} The handover is recorded; write it again with "
+                    f"--handover {result.handover.pk}."
+                ) from exc
+        if result.refused:
+            raise CommandError(
+                f"{len(result.refused)} of {len(order_ids)} due orders were refused."
+            )
+
+    def _recorded(self, pk):
+        try:
+            handover = Handover.objects.get(pk=pk)
+        except Handover.DoesNotExist:
+            raise CommandError(f"There is no handover {pk}.") from None
+        return selectors.handover_file(handover)
+
+    def _dry_run(self, order_ids, *, today, encoding):
+        refused, warned, accepted = [], [], 0
+        for chunk in selectors.prepared_claims(
+            order_ids=order_ids, today=today, encoding=encoding
+        ):
+            for claim in chunk:
+                if claim.ok:
+                    accepted += 1
+                    if claim.warnings:
+                        warned.append(claim)
+                else:
+                    refused.append(claim)
+        self._report(refused, warned)
+        self.stderr.write(
+            f"Dry run: {accepted} orders would be handed over, "
+            f"{len(refused)} refused. Nothing was recorded."
+        )
+
+    def _report(self, refused, warned):
+        for claim in refused:
+            self.stderr.write(f"Refused order {claim.label}: {' '.join(claim.errors)}")
+        for claim in warned:
+            self.stderr.write(f"Warning for order {claim.label}: {' '.join(claim.warnings)}")
+
+    def _write(self, chunks, output):
+        if output in (None, "-"):
+            stream = getattr(self.stdout, "_out", sys.stdout)
+            # The file is bytes in its own encoding: write them untouched.
+            target = stream if isinstance(stream, io.BufferedIOBase) else stream.buffer
+            for data in chunks:
+                target.write(data)
+            target.flush()
+            return
+        try:
+            with open(output, "wb") as file:
+                for data in chunks:
+                    file.write(data)
+        except OSError as exc:
+            raise CommandError(f"Cannot write {output}: {exc.strerror}.") from exc

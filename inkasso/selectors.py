@@ -1,0 +1,81 @@
+"""Reads of the handover ledger and of the orders due for collection."""
+
+import datetime
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from .adapters import get_adapter, get_order_model
+from .claims import ClaimChecker, PreparedClaim
+from .conf import app_settings
+from .models import Claim, Handover
+from .resources import get_resource
+
+
+def batched(iterable: Iterable, size: int) -> Iterator[tuple]:
+    """Yield tuples of ``size`` items (``itertools.batched`` before Python 3.12)."""
+    iterator = iter(iterable)
+    while chunk := tuple(islice(iterator, size)):
+        yield chunk
+
+
+def active_claims() -> QuerySet:
+    """Return the claims that are with mediafinanz (not withdrawn)."""
+    return Claim.objects.exclude(state=Claim.State.WITHDRAWN)
+
+
+def due_order_ids(*, today: datetime.date) -> list:
+    """Return the pks of orders the shop marked for collection and not yet handed over."""
+    due = get_adapter().due_orders(today=today)
+    return list(
+        due.exclude(pk__in=active_claims().values("order_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def prepared_claims(
+    *, order_ids: Iterable, today: datetime.date, encoding: str | None = None
+) -> Iterator[list[PreparedClaim]]:
+    """Check the orders chunk by chunk and yield their prepared claims.
+
+    An order that already has a claim with mediafinanz is refused. The number of
+    queries grows with the number of chunks, never with the number of orders.
+    """
+    adapter = get_adapter()
+    checker = ClaimChecker(resource=get_resource(), today=today, encoding=encoding)
+    manager = get_order_model()._default_manager
+    for chunk in batched(order_ids, app_settings.CHUNK_SIZE):
+        existing = dict(
+            active_claims()
+            .filter(order_id__in=chunk)
+            .values_list("order_id", "handover_id")
+        )
+        orders = adapter.get_queryset(manager.filter(pk__in=chunk)).order_by("pk")
+        claims = []
+        for order in orders:
+            claim = checker.prepare(
+                adapter.claim_data(order, today=today),
+                order_id=order.pk,
+                label=adapter.order_label(order),
+            )
+            if order.pk in existing:
+                claim.errors.insert(
+                    0,
+                    _(
+                        "The order already has a claim with mediafinanz "
+                        "(handover %(handover)s)."
+                    )
+                    % {"handover": existing[order.pk]},
+                )
+            claims.append(claim)
+        yield claims
+
+
+def handover_file(handover: Handover) -> Iterator[bytes]:
+    """Yield the recorded bytes of a handover file, part by part."""
+    parts = handover.file_parts.order_by("index").values_list("data", flat=True)
+    for data in parts.iterator(chunk_size=4):
+        yield bytes(data)

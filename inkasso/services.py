@@ -1,0 +1,235 @@
+"""Writes to the handover ledger. The only place a handover file is made."""
+
+import codecs
+import csv
+import dataclasses
+import datetime
+import hashlib
+import io
+import logging
+from collections.abc import Iterable
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .adapters import get_adapter, get_order_model
+from .claims import PreparedClaim
+from .conf import app_settings
+from .formats import HandoverDialect, encoding_problem
+from .models import Claim, DirectPayment, Handover, HandoverFilePart
+from .resources import get_resource
+from .selectors import batched, prepared_claims
+
+logger = logging.getLogger(__name__)
+
+PART_SIZE = 1 << 20
+
+
+class HandoverError(Exception):
+    """A handover that could not be recorded; nothing was changed."""
+
+
+@dataclasses.dataclass
+class HandoverResult:
+    handover: Handover | None
+    refused: list[PreparedClaim]
+    warned: list[PreparedClaim]
+
+    @property
+    def count(self) -> int:
+        return self.handover.row_count if self.handover else 0
+
+
+class _FileWriter:
+    """Write CSV rows into a handover's file parts, hashing as it goes."""
+
+    def __init__(self, handover: Handover, encoding: str):
+        self.handover = handover
+        self.encoder = codecs.getincrementalencoder(encoding)()
+        self.text = io.StringIO()
+        self.csv = csv.writer(self.text, dialect=HandoverDialect)
+        self.pending = bytearray()
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+        self.index = 0
+
+    def writerows(self, rows: Iterable[list[str]]) -> None:
+        self.csv.writerows(rows)
+        self._encode(final=False)
+        if len(self.pending) >= PART_SIZE:
+            self._save_part()
+
+    def close(self) -> None:
+        self._encode(final=True)
+        if self.pending:
+            self._save_part()
+
+    def _encode(self, *, final: bool) -> None:
+        data = self.encoder.encode(self.text.getvalue(), final)
+        self.text.seek(0)
+        self.text.truncate()
+        self.pending += data
+        self.sha256.update(data)
+        self.size += len(data)
+
+    def _save_part(self) -> None:
+        HandoverFilePart.objects.create(
+            handover=self.handover, index=self.index, data=bytes(self.pending)
+        )
+        self.index += 1
+        self.pending.clear()
+
+
+def _lock_orders(order_ids: list) -> None:
+    # Two clerks (or a clerk and cron) handing over the same orders: the second
+    # waits here until the first commits, then sees its claims and refuses.
+    # Locking in pk order keeps concurrent handovers free of deadlocks.
+    if not connection.features.has_select_for_update:
+        return
+    manager = get_order_model()._default_manager
+    for chunk in batched(order_ids, app_settings.CHUNK_SIZE):
+        list(
+            manager.filter(pk__in=chunk)
+            .order_by("pk")
+            .select_for_update()
+            .values_list("pk", flat=True)
+        )
+
+
+def hand_over(
+    *,
+    order_ids: Iterable,
+    source: str,
+    user=None,
+    encoding: str | None = None,
+    header_row: bool | None = None,
+    today: datetime.date | None = None,
+) -> HandoverResult:
+    """Check the orders, write the file and record the handover, all or nothing.
+
+    Refused orders are left as they are and returned with their reasons; the
+    others become claims in one new :class:`Handover`, and the shop marks them
+    as handed over. If none is accepted, nothing is recorded.
+    """
+    today = today or timezone.localdate()
+    encoding = encoding or app_settings.ENCODING
+    header_row = app_settings.HEADER_ROW if header_row is None else header_row
+    if problem := encoding_problem(encoding):
+        raise HandoverError(
+            _("The file encoding %(encoding)r cannot be used: %(problem)s.")
+            % {"encoding": encoding, "problem": problem}
+        )
+    order_ids = sorted(set(order_ids))
+    adapter = get_adapter()
+    refused, warned = [], []
+    try:
+        with transaction.atomic():
+            _lock_orders(order_ids)
+            handover = Handover.objects.create(
+                created_by=user, source=source, encoding=encoding, header_row=header_row
+            )
+            writer = _FileWriter(handover, encoding)
+            if header_row:
+                writer.writerows([get_resource().get_export_headers()])
+            row_number = 0
+            for chunk in prepared_claims(
+                order_ids=order_ids, today=today, encoding=encoding
+            ):
+                accepted = []
+                for claim in chunk:
+                    if not claim.ok:
+                        refused.append(claim)
+                        continue
+                    if claim.warnings:
+                        warned.append(claim)
+                    row_number += 1
+                    accepted.append(
+                        Claim(
+                            handover=handover,
+                            order_id=claim.order_id,
+                            row_number=row_number,
+                            invoice_number=claim.invoice_number,
+                            amount=claim.amount,
+                            values=claim.values,
+                            warnings=claim.warnings,
+                        )
+                    )
+                if not accepted:
+                    continue
+                Claim.objects.bulk_create(accepted)
+                writer.writerows(claim.values for claim in accepted)
+                adapter.mark_handed_over([claim.order_id for claim in accepted])
+            if not row_number:
+                transaction.set_rollback(True)
+                return HandoverResult(handover=None, refused=refused, warned=[])
+            writer.close()
+            handover.row_count = row_number
+            handover.file_size = writer.size
+            handover.sha256 = writer.sha256.hexdigest()
+            handover.save(update_fields=["row_count", "file_size", "sha256"])
+    except IntegrityError as exc:
+        raise HandoverError(
+            _(
+                "Another handover of some of these orders was recorded at the "
+                "same time. Nothing was handed over; please check the orders again."
+            )
+        ) from exc
+    logger.info(
+        "Handover %s recorded: %d claims, %d orders refused (source %s).",
+        handover.pk,
+        row_number,
+        len(refused),
+        source,
+    )
+    return HandoverResult(handover=handover, refused=refused, warned=warned)
+
+
+def withdraw_claim(*, claim: Claim, user, reason: str) -> Claim:
+    """Withdraw a claim from mediafinanz; the order may then be handed over again."""
+    reason = reason.strip()
+    if not reason:
+        raise HandoverError(_("Say why the claim is withdrawn."))
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        if claim.state == Claim.State.WITHDRAWN:
+            raise HandoverError(
+                _("The claim %(claim)s is already withdrawn.") % {"claim": claim}
+            )
+        claim.state = Claim.State.WITHDRAWN
+        claim.withdrawn_at = timezone.now()
+        claim.withdrawn_by = user
+        claim.withdrawal_reason = reason
+        claim.save(
+            update_fields=["state", "withdrawn_at", "withdrawn_by", "withdrawal_reason"]
+        )
+        get_adapter().mark_withdrawn(claim.order)
+    logger.info("Claim %s withdrawn.", claim.pk)
+    return claim
+
+
+def record_file_number(*, claim: Claim, file_number: str, user) -> Claim:
+    """Record the mediafinanz file number (Aktenzeichen) of a claim."""
+    claim.file_number = file_number.strip()
+    claim.full_clean(validate_unique=False, validate_constraints=False)
+    claim.file_number_recorded_at = timezone.now()
+    claim.file_number_recorded_by = user
+    claim.save(
+        update_fields=[
+            "file_number",
+            "file_number_recorded_at",
+            "file_number_recorded_by",
+        ]
+    )
+    return claim
+
+
+def record_direct_payment(
+    *, claim: Claim, amount, received_on: datetime.date, user
+) -> DirectPayment:
+    """Record that the debtor paid the shop directly, to report it to mediafinanz."""
+    if amount <= 0:
+        raise HandoverError(_("A direct payment must be above zero."))
+    return DirectPayment.objects.create(
+        claim=claim, amount=amount, received_on=received_on, recorded_by=user
+    )

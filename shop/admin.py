@@ -1,0 +1,183 @@
+from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from inkasso.admin import InkassoOrderAdminMixin
+from inkasso.selectors import active_claims
+
+from .models import Customer, DunningLetter, DunningLevel, Order, OrderLine, OrderStatus, Payment
+from .selectors import days_overdue, orders_with_balance, overdue_q
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "email", "phone"]
+    search_fields = ["first_name", "last_name", "company", "email"]
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+
+
+class DunningLetterInline(admin.TabularInline):
+    model = DunningLetter
+    extra = 0
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
+
+    def queryset(self, request, queryset):
+        condition = overdue_q(today=timezone.localdate())
+        if self.value() == "yes":
+            return queryset.filter(condition)
+        if self.value() == "no":
+            return queryset.exclude(condition)
+        return queryset
+
+
+class DunningLevelFilter(admin.SimpleListFilter):
+    title = _("last dunning letter")
+    parameter_name = "dunning"
+
+    def lookups(self, request, model_admin):
+        return [("none", _("None")), *[(str(v), label) for v, label in DunningLevel.choices]]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(last_dunning_level__isnull=True)
+        if self.value():
+            return queryset.filter(last_dunning_level=self.value())
+        return queryset
+
+
+class CollectionFilter(admin.SimpleListFilter):
+    title = _("debt collection")
+    parameter_name = "collection"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("due", _("Due for handover")),
+            ("handed_over", _("With mediafinanz")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return queryset.filter(status=OrderStatus.COLLECTION, has_claim=False)
+        if self.value() == "handed_over":
+            return queryset.filter(has_claim=True)
+        return queryset
+
+
+@admin.register(Order)
+class OrderAdmin(InkassoOrderAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "number",
+        "customer",
+        "order_date",
+        "status",
+        "payment_method",
+        "total_amount",
+        "open_amount_display",
+        "due_date",
+        "overdue_days",
+        "last_dunning",
+        "claim_display",
+    ]
+    list_filter = [
+        "status",
+        "payment_method",
+        OverdueFilter,
+        DunningLevelFilter,
+        CollectionFilter,
+        "currency",
+    ]
+    list_select_related = ["customer"]
+    search_fields = [
+        "number",
+        "invoice_number",
+        "billing_last_name",
+        "billing_company",
+        "customer__last_name",
+        "customer__email",
+    ]
+    date_hierarchy = "order_date"
+    inlines = [OrderLineInline, PaymentInline, DunningLetterInline]
+    actions = ["mark_for_collection"]
+    autocomplete_fields = ["customer"]
+    fieldsets = [
+        (None, {"fields": ["number", "customer", "status", "order_date", "payment_method", "currency"]}),
+        (_("Invoice"), {"fields": ["invoice_number", "invoice_date", "due_date", "delivered_date"]}),
+        (
+            _("Billing address"),
+            {
+                "fields": [
+                    "billing_first_name",
+                    "billing_last_name",
+                    "billing_company",
+                    "billing_street",
+                    "billing_postcode",
+                    "billing_city",
+                    "billing_country",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return orders_with_balance(super().get_queryset(request)).annotate(
+            has_claim=Exists(active_claims().filter(order_id=OuterRef("pk")))
+        )
+
+    @admin.display(description=_("total"), ordering="total")
+    def total_amount(self, obj):
+        return obj.total
+
+    @admin.display(description=_("open amount"), ordering="open_amount")
+    def open_amount_display(self, obj):
+        return obj.open_amount
+
+    @admin.display(description=_("days overdue"))
+    def overdue_days(self, obj):
+        return days_overdue(obj, today=timezone.localdate())
+
+    @admin.display(description=_("last dunning letter"), ordering="last_dunning_sent_on")
+    def last_dunning(self, obj):
+        if obj.last_dunning_level is None:
+            return None
+        label = DunningLevel(obj.last_dunning_level).label
+        return f"{label} ({obj.last_dunning_sent_on:%d.%m.%Y})"
+
+    @admin.display(description=_("mediafinanz"), boolean=True)
+    def claim_display(self, obj):
+        return obj.has_claim
+
+    @admin.action(description=_("Set status “Inkasso ist in Arbeit”"), permissions=["change"])
+    def mark_for_collection(self, request, queryset):
+        updated = (
+            Order.objects.filter(pk__in=queryset.values("pk"))
+            .exclude(status=OrderStatus.COLLECTION)
+            .update(status=OrderStatus.COLLECTION)
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d order was put into debt collection.",
+                "%(count)d orders were put into debt collection.",
+                updated,
+            )
+            % {"count": updated},
+            messages.SUCCESS,
+        )
