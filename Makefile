@@ -1,0 +1,50 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: venv demo test bench lint format messages wheel clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+demo: venv
+	$(PY) manage.py migrate --no-input
+	@if [ "$$($(PY) manage.py shell -c 'from shop.models import Order; print(Order.objects.exists())')" = "False" ]; then \
+		$(PY) manage.py seed_demo --orders 500; \
+	else \
+		$(PY) manage.py seed_demo --orders 0; \
+	fi
+	@echo "Demo shop: http://$(HOST)/admin/  (logins above; 'clerk' may hand over, 'viewer' may not)"
+	$(PY) manage.py runserver $(HOST)
+
+test: venv
+	bash .ci/test
+
+bench: venv
+	$(PY) bench/handover.py
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: venv
+	cd inkasso && ../$(PY) ../manage.py makemessages -l de --no-obsolete && ../$(PY) ../manage.py compilemessages
+	cd shop && ../$(PY) ../manage.py makemessages -l de --no-obsolete && ../$(PY) ../manage.py compilemessages
+
+wheel: venv
+	$(PY) -m pip install --quiet build
+	$(PY) -m build --wheel --outdir dist .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 dist build *.egg-info staticfiles test-artifacts
