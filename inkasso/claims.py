@@ -196,7 +196,7 @@ class ClaimChecker:
         return claim
 
     def _check_email(self, row: ClaimRow) -> str | None:
-        email, _notes = formats.clean_text(row.email, encoding=self.encoding)
+        email = (row.email or "").strip()
         if not email:
             return None
         try:

@@ -60,6 +60,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Order
+        skip_postgeneration_save = True
 
     number = factory.Sequence(lambda n: f"B-{n:06d}")
     customer = factory.SubFactory(CustomerFactory)
