@@ -71,9 +71,20 @@ class ClaimData:
 class OrderAdapter:
     """Base class for the adapter a host shop names in ``INKASSO_ADAPTER``.
 
-    Override :meth:`claim_data`, :meth:`due_orders` and
-    :meth:`mark_handed_over`; the others have defaults that fit most shops.
+    Override :meth:`claim_data`. A shop whose orders have a status field sets
+    :attr:`status_field` and :attr:`collection_status` and is done: the defaults
+    of :meth:`due_orders`, :meth:`mark_handed_over` and :meth:`mark_withdrawn`
+    use them. A shop without such a field overrides those methods instead.
     """
+
+    #: Name of the order model's status field, e.g. ``"status"``.
+    status_field: str | None = None
+    #: The status "Inkasso ist in Arbeit": orders with it are due for handover
+    #: (until they have a claim), and handed-over orders get it.
+    collection_status = None
+    #: The status an order gets back when its claim is withdrawn; ``None``
+    #: leaves the status as it is.
+    withdrawn_status = None
 
     def get_queryset(self, queryset: QuerySet) -> QuerySet:
         """Return ``queryset`` prepared for :meth:`claim_data` (joins, prefetches).
@@ -88,23 +99,53 @@ class OrderAdapter:
 
     def due_orders(self, *, today: datetime.date) -> QuerySet:
         """Return the orders that the shop's status flow marks for collection."""
-        raise NotImplementedError("An inkasso adapter must implement due_orders().")
+        if not _uses_status(self):
+            raise NotImplementedError(
+                "An inkasso adapter must set status_field and collection_status "
+                "or implement due_orders()."
+            )
+        return get_order_model()._default_manager.filter(
+            **{self.status_field: self.collection_status}
+        )
 
     def mark_handed_over(self, order_ids: Iterable) -> None:
         """Record in the shop that these orders went to debt collection."""
-        raise NotImplementedError(
-            "An inkasso adapter must implement mark_handed_over()."
+        if not _uses_status(self):
+            raise NotImplementedError(
+                "An inkasso adapter must set status_field and collection_status "
+                "or implement mark_handed_over()."
+            )
+        get_order_model()._default_manager.filter(pk__in=order_ids).update(
+            **{self.status_field: self.collection_status}
         )
 
     def mark_withdrawn(self, order: Model) -> None:
         """Record in the shop that the claim of ``order`` was withdrawn."""
+        if self.status_field and self.withdrawn_status is not None:
+            type(order)._default_manager.filter(pk=order.pk).update(
+                **{self.status_field: self.withdrawn_status}
+            )
+            setattr(order, self.status_field, self.withdrawn_status)
 
     def order_label(self, order: Model) -> str:
         """Return how messages name the order (its number, usually)."""
         return str(order)
 
 
-REQUIRED_ADAPTER_METHODS = ("claim_data", "due_orders", "mark_handed_over")
+def _uses_status(adapter) -> bool:
+    return bool(adapter.status_field) and adapter.collection_status is not None
+
+
+def missing_adapter_methods(adapter_class: type[OrderAdapter]) -> list[str]:
+    """Return the methods ``adapter_class`` must implement but does not."""
+    required = ["claim_data"]
+    if not _uses_status(adapter_class):
+        required += ["due_orders", "mark_handed_over"]
+    return [
+        name
+        for name in required
+        if getattr(adapter_class, name) is getattr(OrderAdapter, name)
+    ]
 
 
 def get_order_model() -> type[Model]:
@@ -133,4 +174,3 @@ def get_adapter() -> OrderAdapter:
     if not path:
         raise ImproperlyConfigured("Set INKASSO_ADAPTER to your shop's adapter.")
     return _adapter_class(path)()
-

@@ -1,11 +1,13 @@
 """System checks for a host's django-inkasso configuration (``inkasso.E0xx``)."""
 
+from decimal import Decimal, InvalidOperation
+
 from django.conf import settings
 from django.core.checks import Error, register
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-from .adapters import REQUIRED_ADAPTER_METHODS, OrderAdapter, get_order_model
+from .adapters import OrderAdapter, get_order_model, missing_adapter_methods
 from .conf import app_settings
 from .formats import encoding_problem
 from .resources import HEADERS, MediafinanzResource
@@ -56,16 +58,45 @@ def check_adapter(app_configs, **kwargs):
                 id="inkasso.E005",
             )
         ]
-    missing = [
-        name
-        for name in REQUIRED_ADAPTER_METHODS
-        if getattr(adapter, name) is getattr(OrderAdapter, name)
-    ]
-    if missing:
+    if missing := missing_adapter_methods(adapter):
         return [
             Error(
                 f"INKASSO_ADAPTER {path!r} does not implement {', '.join(missing)}.",
+                hint="Implement them, or set status_field and collection_status "
+                "to use the defaults of due_orders() and mark_handed_over().",
                 id="inkasso.E006",
+            )
+        ]
+    try:
+        adapter()
+    except Exception as exc:
+        return [
+            Error(
+                f"INKASSO_ADAPTER {path!r} cannot be instantiated without "
+                f"arguments: {exc}",
+                id="inkasso.E013",
+            )
+        ]
+    return _check_status_field(adapter, path)
+
+
+def _check_status_field(adapter, path):
+    if not adapter.status_field:
+        return []
+    try:
+        model = get_order_model()
+    except ImproperlyConfigured:
+        return []  # inkasso.E001 or E002 says so already.
+    try:
+        field = model._meta.get_field(adapter.status_field)
+    except FieldDoesNotExist:
+        field = None
+    if field is None or not field.concrete:
+        return [
+            Error(
+                f"The status_field {adapter.status_field!r} of INKASSO_ADAPTER "
+                f"{path!r} is not a field of {model._meta.label}.",
+                id="inkasso.E014",
             )
         ]
     return []
@@ -113,7 +144,8 @@ def check_settings(app_configs, **kwargs):
     if problem := encoding_problem(app_settings.ENCODING):
         errors.append(
             Error(
-                f"INKASSO_ENCODING {app_settings.ENCODING!r} cannot be used: {problem}.",
+                f"INKASSO_ENCODING {app_settings.ENCODING!r} cannot be used: "
+                f"{problem}.",
                 hint='Use "cp1252" (the default) or "utf-8-sig".',
                 id="inkasso.E010",
             )
@@ -136,6 +168,34 @@ def check_settings(app_configs, **kwargs):
             Error(
                 "INKASSO_DUNNING_GRACE_DAYS must be a whole number of days, 0 or more.",
                 id="inkasso.E012",
+            )
+        )
+    if not isinstance(app_settings.HEADER_ROW, bool):
+        errors.append(
+            Error("INKASSO_HEADER_ROW must be True or False.", id="inkasso.E015")
+        )
+    try:
+        minimum = app_settings.MINIMUM_AMOUNT
+    except (InvalidOperation, ValueError):
+        minimum = None
+    if minimum is None or not minimum.is_finite() or minimum < Decimal(0):
+        errors.append(
+            Error(
+                "INKASSO_MINIMUM_AMOUNT must be an amount in EUR, 0 or more, "
+                'such as "10.00".',
+                id="inkasso.E016",
+            )
+        )
+    chunk_size = app_settings.CHUNK_SIZE
+    if (
+        not isinstance(chunk_size, int)
+        or isinstance(chunk_size, bool)
+        or chunk_size < 1
+    ):
+        errors.append(
+            Error(
+                "INKASSO_CHUNK_SIZE must be a whole number of orders, 1 or more.",
+                id="inkasso.E017",
             )
         )
     return errors
