@@ -147,10 +147,7 @@ def _note_warnings(notes: dict[str, dict]) -> list[str]:
             )
         if field_notes.get(formats.Note.FORMULA):
             warnings.append(
-                _(
-                    "%(column)s starts like a spreadsheet formula; "
-                    "a ' was put in front."
-                )
+                _("%(column)s starts like a spreadsheet formula; a ' was put in front.")
                 % {"column": header}
             )
         if field_notes.get(formats.Note.SHORTENED):
@@ -232,7 +229,10 @@ class ClaimChecker:
             for header in ("Vorname", "Nachname"):
                 if not values[header]:
                     claim.refuse(
-                        _("%(column)s is missing (required unless the debtor is a company).")
+                        _(
+                            "%(column)s is missing "
+                            "(required unless the debtor is a company)."
+                        )
                         % {"column": header}
                     )
         for header in ("Strasse", "Ort", "Rechnungsnr"):
@@ -298,11 +298,20 @@ class ClaimChecker:
             claim.warnings.append(
                 _("The debtor lives abroad (%(country)s).") % {"country": row.country}
             )
-        if not (row.email or formats.clean_phone(row.phone) or formats.clean_phone(row.mobile)):
-            claim.warnings.append(_("There is neither an e-mail address nor a phone number."))
+        if not (
+            row.email
+            or formats.clean_phone(row.phone)
+            or formats.clean_phone(row.mobile)
+        ):
+            claim.warnings.append(
+                _("There is neither an e-mail address nor a phone number.")
+            )
         if data.open_amount is not None and 0 < data.open_amount < self.minimum:
             claim.warnings.append(
-                _("The open amount %(amount)s EUR is below the minimum of %(minimum)s EUR.")
+                _(
+                    "The open amount %(amount)s EUR is below the minimum "
+                    "of %(minimum)s EUR."
+                )
                 % {
                     "amount": formats.format_amount(data.open_amount),
                     "minimum": formats.format_amount(self.minimum),

@@ -42,9 +42,7 @@ def _can_encode(char: str, encoding: str) -> bool:
 def _drop_control(text: str) -> str:
     # Control characters (NUL and friends) and lone surrogates have no place in
     # a CSV cell and would break the encoder.
-    return "".join(
-        c for c in text if unicodedata.category(c) not in ("Cc", "Cs")
-    )
+    return "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cs"))
 
 
 def transliterate(text: str, encoding: str) -> tuple[str, list[tuple[str, str]]]:

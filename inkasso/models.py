@@ -70,6 +70,9 @@ class HandoverFilePart(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.handover_id}/{self.index}"
+
 
 file_number_validator = RegexValidator(
     r"^\d{11}$", _("The mediafinanz file number has exactly 11 digits.")

@@ -56,7 +56,9 @@ class TextWidget(ExportWidget):
 
     def render_with_notes(self, value, *, encoding):
         return formats.clean_text(
-            value, encoding=encoding, max_length=self.max_length if self.shorten else None
+            value,
+            encoding=encoding,
+            max_length=self.max_length if self.shorten else None,
         )
 
     def render(self, value, obj=None, **kwargs):
@@ -96,9 +98,7 @@ class MediafinanzResource(resources.Resource):
     ort = Field(attribute="city", column_name="Ort", widget=TextWidget())
     land = Field(attribute="country", column_name="Land", widget=TextWidget())
     telefon_1 = Field(attribute="phone", column_name="Telefon 1", widget=PhoneWidget())
-    telefon_2 = Field(
-        attribute="mobile", column_name="Telefon 2", widget=PhoneWidget()
-    )
+    telefon_2 = Field(attribute="mobile", column_name="Telefon 2", widget=PhoneWidget())
     fax = Field(attribute="fax", column_name="Fax", widget=PhoneWidget())
     email = Field(attribute="email", column_name="Email", widget=TextWidget())
     rechnungsnr = Field(

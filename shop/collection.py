@@ -18,14 +18,16 @@ SALUTATIONS = {
 
 class ShopOrderAdapter(OrderAdapter):
     def get_queryset(self, queryset: QuerySet) -> QuerySet:
-        return last_dunning_letters(orders_with_balance(queryset)).select_related(
-            "customer"
-        ).prefetch_related(
-            Prefetch(
-                "lines",
-                queryset=OrderLine.objects.only(
-                    "order_id", "product_name", "quantity", "is_service"
-                ),
+        return (
+            last_dunning_letters(orders_with_balance(queryset))
+            .select_related("customer")
+            .prefetch_related(
+                Prefetch(
+                    "lines",
+                    queryset=OrderLine.objects.only(
+                        "order_id", "product_name", "quantity", "is_service"
+                    ),
+                )
             )
         )
 
@@ -38,12 +40,17 @@ class ShopOrderAdapter(OrderAdapter):
     def claim_data(self, order: Order, *, today: datetime.date) -> ClaimData:
         customer = order.customer
         lines = order.lines.all()
-        if order.payment_method == PaymentMethod.PREPAYMENT and not order.delivered_date:
+        if (
+            order.payment_method == PaymentMethod.PREPAYMENT
+            and not order.delivered_date
+        ):
             claim_type = ClaimType.GOODS_PREPAID_NOT_SHIPPED
             service_date = order.order_date
         else:
             services_only = bool(lines) and all(line.is_service for line in lines)
-            claim_type = ClaimType.SERVICE if services_only else ClaimType.GOODS_DELIVERED
+            claim_type = (
+                ClaimType.SERVICE if services_only else ClaimType.GOODS_DELIVERED
+            )
             service_date = order.delivered_date
         return ClaimData(
             first_name=order.billing_first_name,

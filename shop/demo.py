@@ -19,24 +19,105 @@ from .models import (
     Salutation,
 )
 
-MALE = ["Lukas", "Jürgen", "Günther", "Björn", "Sören", "Jörg", "Klaus", "Maximilian",
-        "Stefan", "Matthias", "Uwe", "Felix", "Hans-Peter", "Ömer", "Till"]
-FEMALE = ["Anna", "Käthe", "Hannelore", "Gisela", "Birgit", "Ursula", "Zoë", "Lena",
-          "Sophie", "Jördis", "Marie-Luise", "Heike", "Gülşen", "Frauke", "Mia"]
-LAST = ["Müller", "Schmidt", "Schneider", "Fischer", "Weiß", "Meyer", "Wagner", "Becker",
-        "Schäfer", "Groß", "Köhler", "Hoffmann", "Schröder", "Krüger", "Strauß", "Jäger",
-        "Öztürk", "Fuß", "Bäumer", "von der Höh"]
-COMPANIES = ["Müller & Söhne GmbH", "Bäckerei Groß KG", "Schäfer Gartenbau GmbH",
-             "Köhler IT-Service UG (haftungsbeschränkt)", "Weiß & Partner mbB",
-             "Grünwald Möbelhaus e.K.", "Café Süßholz OHG", "Straßenbau Jäger AG"]
-STREETS = ["Hauptstraße", "Bahnhofstraße", "Schulstraße", "Gartenweg", "Lindenallee",
-           "Am Mühlbach", "Königstraße", "Rosenstraße", "Schloßallee", "Goethestraße",
-           "Kirchplatz", "Mühlenweg", "Zur Alten Brücke", "Fröbelstraße"]
-CITIES = [("10115", "Berlin"), ("20095", "Hamburg"), ("80331", "München"),
-          ("50667", "Köln"), ("60311", "Frankfurt am Main"), ("01067", "Dresden"),
-          ("04109", "Leipzig"), ("70173", "Stuttgart"), ("90402", "Nürnberg"),
-          ("99084", "Erfurt"), ("06108", "Halle (Saale)"), ("79098", "Freiburg im Breisgau"),
-          ("48143", "Münster"), ("37073", "Göttingen"), ("01968", "Senftenberg")]
+MALE = [
+    "Lukas",
+    "Jürgen",
+    "Günther",
+    "Björn",
+    "Sören",
+    "Jörg",
+    "Klaus",
+    "Maximilian",
+    "Stefan",
+    "Matthias",
+    "Uwe",
+    "Felix",
+    "Hans-Peter",
+    "Ömer",
+    "Till",
+]
+FEMALE = [
+    "Anna",
+    "Käthe",
+    "Hannelore",
+    "Gisela",
+    "Birgit",
+    "Ursula",
+    "Zoë",
+    "Lena",
+    "Sophie",
+    "Jördis",
+    "Marie-Luise",
+    "Heike",
+    "Gülşen",
+    "Frauke",
+    "Mia",
+]
+LAST = [
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weiß",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schäfer",
+    "Groß",
+    "Köhler",
+    "Hoffmann",
+    "Schröder",
+    "Krüger",
+    "Strauß",
+    "Jäger",
+    "Öztürk",
+    "Fuß",
+    "Bäumer",
+    "von der Höh",
+]
+COMPANIES = [
+    "Müller & Söhne GmbH",
+    "Bäckerei Groß KG",
+    "Schäfer Gartenbau GmbH",
+    "Köhler IT-Service UG (haftungsbeschränkt)",
+    "Weiß & Partner mbB",
+    "Grünwald Möbelhaus e.K.",
+    "Café Süßholz OHG",
+    "Straßenbau Jäger AG",
+]
+STREETS = [
+    "Hauptstraße",
+    "Bahnhofstraße",
+    "Schulstraße",
+    "Gartenweg",
+    "Lindenallee",
+    "Am Mühlbach",
+    "Königstraße",
+    "Rosenstraße",
+    "Schloßallee",
+    "Goethestraße",
+    "Kirchplatz",
+    "Mühlenweg",
+    "Zur Alten Brücke",
+    "Fröbelstraße",
+]
+CITIES = [
+    ("10115", "Berlin"),
+    ("20095", "Hamburg"),
+    ("80331", "München"),
+    ("50667", "Köln"),
+    ("60311", "Frankfurt am Main"),
+    ("01067", "Dresden"),
+    ("04109", "Leipzig"),
+    ("70173", "Stuttgart"),
+    ("90402", "Nürnberg"),
+    ("99084", "Erfurt"),
+    ("06108", "Halle (Saale)"),
+    ("79098", "Freiburg im Breisgau"),
+    ("48143", "Münster"),
+    ("37073", "Göttingen"),
+    ("01968", "Senftenberg"),
+]
 ABROAD = [
     ("AT", "Wien", "1010", "Stephansplatz 4", "Maximilian", "Hölzl"),
     ("AT", "Graz", "8010", "Herrengasse 16", "Theresa", "Pöschl"),
@@ -47,12 +128,23 @@ ABROAD = [
     ("PL", "Wrocław", "50-001", "ul. Świdnicka 8", "Małgorzata", "Dąbrowska"),
     ("PL", "Gdańsk", "80-001", "ul. Długa 45", "Zbigniew", "Szczęsny"),
 ]
-GOODS = [("Kaffeemühle", "49.90"), ("Filter", "4.99"), ("Espressokocher", "34.50"),
-         ("Milchaufschäumer", "59.00"), ("Wasserkessel", "29.95"),
-         ("Teeservice „Größe L“", "89.00"), ("Kaffeebohnen 1 kg", "17.80"),
-         ("Entkalker", "8.49"), ("Thermoskanne", "24.99"), ("Porzellantasse", "12.50")]
-SERVICES = [("Reparatur Espressomaschine", "89.00"), ("Einweisung vor Ort", "120.00"),
-            ("Wartungsvertrag 12 Monate", "199.00")]
+GOODS = [
+    ("Kaffeemühle", "49.90"),
+    ("Filter", "4.99"),
+    ("Espressokocher", "34.50"),
+    ("Milchaufschäumer", "59.00"),
+    ("Wasserkessel", "29.95"),
+    ("Teeservice „Größe L“", "89.00"),
+    ("Kaffeebohnen 1 kg", "17.80"),
+    ("Entkalker", "8.49"),
+    ("Thermoskanne", "24.99"),
+    ("Porzellantasse", "12.50"),
+]
+SERVICES = [
+    ("Reparatur Espressomaschine", "89.00"),
+    ("Einweisung vor Ort", "120.00"),
+    ("Wartungsvertrag 12 Monate", "199.00"),
+]
 
 STAGES = [
     ("paid", 25),
@@ -85,13 +177,18 @@ class DemoShop:
         company = not abroad and rng.random() < 0.12
         if abroad:
             country, city, postcode, street, first, last = rng.choice(ABROAD)
-            salutation = Salutation.HERR if first in ("Maximilian", "Reto", "Joost", "Łukasz", "Zbigniew") else Salutation.FRAU
+            salutation = (
+                Salutation.HERR
+                if first in ("Maximilian", "Reto", "Joost", "Łukasz", "Zbigniew")
+                else Salutation.FRAU
+            )
         else:
             salutation = rng.choice([Salutation.HERR, Salutation.FRAU, Salutation.NONE])
             first = rng.choice(FEMALE if salutation == Salutation.FRAU else MALE)
             last = rng.choice(LAST)
             postcode, city = rng.choice(CITIES)
-            street = f"{rng.choice(STREETS)} {rng.randint(1, 180)}{rng.choice(['', '', '', 'a', 'b'])}"
+            suffix = rng.choice(["", "", "", "a", "b"])
+            street = f"{rng.choice(STREETS)} {rng.randint(1, 180)}{suffix}"
             country = "DE"
         company_name = rng.choice(COMPANIES) if company else ""
         if company and rng.random() < 0.3:
@@ -104,29 +201,48 @@ class DemoShop:
             last_name=last,
             company=company_name,
             email=f"{local}.{number}@example.de" if rng.random() < 0.9 else "",
-            phone=f"+49 {rng.randint(30, 991)} {rng.randint(100000, 9999999)}" if rng.random() < 0.6 else "",
-            mobile=f"0{rng.randint(151, 179)} {rng.randint(1000000, 99999999)}" if rng.random() < 0.3 else "",
+            phone=f"+49 {rng.randint(30, 991)} {rng.randint(100000, 9999999)}"
+            if rng.random() < 0.6
+            else "",
+            mobile=f"0{rng.randint(151, 179)} {rng.randint(1000000, 99999999)}"
+            if rng.random() < 0.3
+            else "",
         )
         if stage == "collection" and rng.random() < 0.15:
             payment_method = PaymentMethod.PREPAYMENT
         else:
             payment_method = rng.choice(
-                [PaymentMethod.INVOICE] * 6 + [PaymentMethod.DIRECT_DEBIT, PaymentMethod.PAYPAL]
+                [PaymentMethod.INVOICE] * 6
+                + [PaymentMethod.DIRECT_DEBIT, PaymentMethod.PAYPAL]
             )
-        order_date = self.days_ago(*{
-            "paid": (5, 400), "open_not_due": (1, 12), "overdue": (20, 35),
-            "reminded": (30, 45), "first_dunning": (45, 60), "second_dunning": (60, 80),
-            "final_dunning": (70, 90), "collection": (90, 300), "cancelled": (5, 200),
-        }.get(stage, (90, 200)))
+        order_date = self.days_ago(
+            *{
+                "paid": (5, 400),
+                "open_not_due": (1, 12),
+                "overdue": (20, 35),
+                "reminded": (30, 45),
+                "first_dunning": (45, 60),
+                "second_dunning": (60, 80),
+                "final_dunning": (70, 90),
+                "collection": (90, 300),
+                "cancelled": (5, 200),
+            }.get(stage, (90, 200))
+        )
         prepaid_unshipped = payment_method == PaymentMethod.PREPAYMENT
-        delivered = None if prepaid_unshipped or stage == "cancelled" else order_date + datetime.timedelta(days=rng.randint(1, 4))
+        delivered = (
+            None
+            if prepaid_unshipped or stage == "cancelled"
+            else order_date + datetime.timedelta(days=rng.randint(1, 4))
+        )
         invoice_date = order_date if prepaid_unshipped else delivered or order_date
         due_date = invoice_date + datetime.timedelta(days=14)
         if stage == "open_not_due":
             due_date = self.today + datetime.timedelta(days=rng.randint(1, 14))
         status = {
-            "paid": OrderStatus.PAID, "cancelled": OrderStatus.CANCELLED,
-            "collection": OrderStatus.COLLECTION, "open_not_due": OrderStatus.SHIPPED,
+            "paid": OrderStatus.PAID,
+            "cancelled": OrderStatus.CANCELLED,
+            "collection": OrderStatus.COLLECTION,
+            "open_not_due": OrderStatus.SHIPPED,
         }.get(stage, OrderStatus.SHIPPED)
         if stage in BROKEN:
             status = OrderStatus.COLLECTION
@@ -156,24 +272,58 @@ class DemoShop:
         total = Decimal("0.00")
         for product, price in rng.sample(pool, rng.randint(1, min(3, len(pool)))):
             quantity = rng.choice([1, 1, 1, 2, 3])
-            self.lines.append((order, OrderLine(
-                product_name=product, quantity=quantity, unit_price=Decimal(price),
-                is_service=services_only,
-            )))
+            self.lines.append(
+                (
+                    order,
+                    OrderLine(
+                        product_name=product,
+                        quantity=quantity,
+                        unit_price=Decimal(price),
+                        is_service=services_only,
+                    ),
+                )
+            )
             total += quantity * Decimal(price)
 
         if stage == "paid":
-            self.payments.append((order, Payment(received_on=due_date - datetime.timedelta(days=3), amount=total)))
+            self.payments.append(
+                (
+                    order,
+                    Payment(
+                        received_on=due_date - datetime.timedelta(days=3), amount=total
+                    ),
+                )
+            )
         elif stage in ("collection", "final_dunning") and rng.random() < 0.2:
             part = (total / 3).quantize(Decimal("0.01"))
-            self.payments.append((order, Payment(received_on=due_date + datetime.timedelta(days=5), amount=part)))
+            self.payments.append(
+                (
+                    order,
+                    Payment(
+                        received_on=due_date + datetime.timedelta(days=5), amount=part
+                    ),
+                )
+            )
 
         levels = {
             "reminded": [DunningLevel.REMINDER],
             "first_dunning": [DunningLevel.REMINDER, DunningLevel.FIRST],
-            "second_dunning": [DunningLevel.REMINDER, DunningLevel.FIRST, DunningLevel.SECOND],
-            "final_dunning": [DunningLevel.REMINDER, DunningLevel.FIRST, DunningLevel.SECOND, DunningLevel.FINAL],
-            "collection": [DunningLevel.REMINDER, DunningLevel.FIRST, DunningLevel.FINAL],
+            "second_dunning": [
+                DunningLevel.REMINDER,
+                DunningLevel.FIRST,
+                DunningLevel.SECOND,
+            ],
+            "final_dunning": [
+                DunningLevel.REMINDER,
+                DunningLevel.FIRST,
+                DunningLevel.SECOND,
+                DunningLevel.FINAL,
+            ],
+            "collection": [
+                DunningLevel.REMINDER,
+                DunningLevel.FIRST,
+                DunningLevel.FINAL,
+            ],
             "missing_street": [DunningLevel.FIRST, DunningLevel.FINAL],
             "foreign_currency": [DunningLevel.FIRST, DunningLevel.FINAL],
             "deadline_running": [DunningLevel.FIRST, DunningLevel.FINAL],
@@ -185,13 +335,30 @@ class DemoShop:
                 "final_dunning": self.days_ago(1, 5),
                 "deadline_running": self.days_ago(1, 3),
                 "reminded": self.days_ago(3, 10),
-            }.get(stage, self.days_ago(10, 60) if stage in ("collection", "missing_street", "foreign_currency") else self.days_ago(2, 12))
+            }.get(
+                stage,
+                self.days_ago(10, 60)
+                if stage in ("collection", "missing_street", "foreign_currency")
+                else self.days_ago(2, 12),
+            )
             for step, level in enumerate(reversed(levels)):
-                sent_on = max(last_sent - datetime.timedelta(days=14 * step), due_date + datetime.timedelta(days=1))
-                self.letters.append((order, DunningLetter(
-                    level=level, sent_on=sent_on, deadline=sent_on + datetime.timedelta(days=7),
-                    fee=Decimal("0.00") if level == DunningLevel.REMINDER else Decimal("5.00"),
-                )))
+                sent_on = max(
+                    last_sent - datetime.timedelta(days=14 * step),
+                    due_date + datetime.timedelta(days=1),
+                )
+                self.letters.append(
+                    (
+                        order,
+                        DunningLetter(
+                            level=level,
+                            sent_on=sent_on,
+                            deadline=sent_on + datetime.timedelta(days=7),
+                            fee=Decimal("0.00")
+                            if level == DunningLevel.REMINDER
+                            else Decimal("5.00"),
+                        ),
+                    )
+                )
 
     @transaction.atomic
     def save(self) -> None:
@@ -200,7 +367,11 @@ class DemoShop:
         for customer, order in zip(self.customers, self.orders):
             order.customer = customer
         Order.objects.bulk_create(self.orders, batch_size=batch)
-        for related, model in ((self.lines, OrderLine), (self.payments, Payment), (self.letters, DunningLetter)):
+        for related, model in (
+            (self.lines, OrderLine),
+            (self.payments, Payment),
+            (self.letters, DunningLetter),
+        ):
             objects = []
             for order, obj in related:
                 obj.order = order
@@ -222,10 +393,14 @@ def stage_plan(count: int, rng: random.Random, *, stage: str | None) -> list[str
     return plan[:count]
 
 
-def create_demo_data(*, orders: int, seed: int, today: datetime.date, stage: str | None = None) -> int:
+def create_demo_data(
+    *, orders: int, seed: int, today: datetime.date, stage: str | None = None
+) -> int:
     """Fill the shop with ``orders`` deterministic orders and return how many."""
     shop = DemoShop(seed=seed, today=today)
-    first = (Order.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    first = (
+        Order.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    ) + 1
     for offset, order_stage in enumerate(stage_plan(orders, shop.rng, stage=stage)):
         shop.add(first + offset, order_stage)
     shop.save()

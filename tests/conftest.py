@@ -24,4 +24,6 @@ def clerk_client(client, clerk):
 @pytest.fixture
 def staff_without_permission(db):
     """Staff who may see and edit orders, but not hand them over."""
-    return UserFactory(username="staff", permissions=["shop.view_order", "shop.change_order"])
+    return UserFactory(
+        username="staff", permissions=["shop.view_order", "shop.change_order"]
+    )

@@ -38,7 +38,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         for perm in extracted or []:
             app_label, codename = perm.split(".")
             self.user_permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                Permission.objects.get(
+                    content_type__app_label=app_label, codename=codename
+                )
             )
         if create:
             self.save()

@@ -65,8 +65,7 @@ def test_handover_refuses_an_order_that_is_not_yet_due():
     order = DueOrderFactory(due_date=timezone.localdate())
     assert_refused_only_for(
         order,
-        "The order is not yet due (due date "
-        f"{timezone.localdate():%d.%m.%Y}).",
+        f"The order is not yet due (due date {timezone.localdate():%d.%m.%Y}).",
     )
 
 

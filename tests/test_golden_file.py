@@ -150,7 +150,9 @@ def make_claims() -> list:
             line__unit_price=Decimal("89.00"),
         ),
     ]
-    PaymentFactory(order=orders[1], amount=Decimal("234.50"), received_on=d("2026-09-20"))
+    PaymentFactory(
+        order=orders[1], amount=Decimal("234.50"), received_on=d("2026-09-20")
+    )
     OrderLineFactory(
         order=orders[0], product_name="Filter", quantity=1, unit_price=Decimal("4.99")
     )
@@ -188,7 +190,9 @@ def test_the_utf8_file_matches_its_golden_file():
 
 
 def test_the_golden_file_has_the_18_headers_and_one_row_per_claim():
-    rows = list(csv.reader(io.StringIO(GOLDEN.read_bytes().decode("cp1252")), delimiter=";"))
+    rows = list(
+        csv.reader(io.StringIO(GOLDEN.read_bytes().decode("cp1252")), delimiter=";")
+    )
     assert rows[0] == HEADERS
     assert len(rows) == 6
     assert all(len(row) == 18 for row in rows)

@@ -36,7 +36,9 @@ class Command(BaseCommand):
             help="File encoding for this handover (default: INKASSO_ENCODING).",
         )
 
-    def handle(self, *args, output=None, dry_run=False, handover=None, encoding=None, **options):
+    def handle(
+        self, *args, output=None, dry_run=False, handover=None, encoding=None, **options
+    ):
         if handover is not None:
             self._write(self._recorded(handover), output)
             return
@@ -104,7 +106,9 @@ class Command(BaseCommand):
         for claim in refused:
             self.stderr.write(f"Refused order {claim.label}: {' '.join(claim.errors)}")
         for claim in warned:
-            self.stderr.write(f"Warning for order {claim.label}: {' '.join(claim.warnings)}")
+            self.stderr.write(
+                f"Warning for order {claim.label}: {' '.join(claim.warnings)}"
+            )
 
     def _write(self, chunks, output):
         if output in (None, "-"):

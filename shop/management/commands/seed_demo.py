@@ -10,7 +10,17 @@ from shop.demo import STAGES, create_demo_data
 DEMO_USERS = [
     # username, password, superuser, permissions
     ("admin", "admin", True, []),
-    ("clerk", "clerk", False, ["shop.view_order", "shop.change_order", "shop.view_customer", "inkasso.hand_over"]),
+    (
+        "clerk",
+        "clerk",
+        False,
+        [
+            "shop.view_order",
+            "shop.change_order",
+            "shop.view_customer",
+            "inkasso.hand_over",
+        ],
+    ),
     ("viewer", "viewer", False, ["shop.view_order", "shop.view_customer"]),
 ]
 
@@ -19,18 +29,30 @@ class Command(BaseCommand):
     help = "Fill the demo shop with realistic, deterministic German orders."
 
     def add_arguments(self, parser):
-        parser.add_argument("--orders", type=int, default=500, help="How many orders (default 500).")
-        parser.add_argument("--seed", type=int, default=42, help="Random seed (default 42).")
+        parser.add_argument(
+            "--orders", type=int, default=500, help="How many orders (default 500)."
+        )
+        parser.add_argument(
+            "--seed", type=int, default=42, help="Random seed (default 42)."
+        )
         parser.add_argument(
             "--stage",
             choices=[name for name, _weight in STAGES],
             help="Put every order into this stage (benchmarks use 'collection').",
         )
-        parser.add_argument("--today", type=datetime.date.fromisoformat, help="Reference date (YYYY-MM-DD).")
-        parser.add_argument("--no-users", action="store_true", help="Do not create the demo logins.")
+        parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            help="Reference date (YYYY-MM-DD).",
+        )
+        parser.add_argument(
+            "--no-users", action="store_true", help="Do not create the demo logins."
+        )
 
     def handle(self, *args, orders, seed, stage, today, no_users, **options):
-        count = create_demo_data(orders=orders, seed=seed, today=today or timezone.localdate(), stage=stage)
+        count = create_demo_data(
+            orders=orders, seed=seed, today=today or timezone.localdate(), stage=stage
+        )
         self.stderr.write(f"Created {count} demo orders (seed {seed}).")
         if not no_users:
             self._users()
@@ -39,7 +61,8 @@ class Command(BaseCommand):
         User = get_user_model()
         for username, password, superuser, permissions in DEMO_USERS:
             user, created = User.objects.get_or_create(
-                username=username, defaults={"is_staff": True, "is_superuser": superuser}
+                username=username,
+                defaults={"is_staff": True, "is_superuser": superuser},
             )
             if created:
                 user.set_password(password)
@@ -47,6 +70,8 @@ class Command(BaseCommand):
                 for perm in permissions:
                     app_label, codename = perm.split(".")
                     user.user_permissions.add(
-                        Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                        Permission.objects.get(
+                            content_type__app_label=app_label, codename=codename
+                        )
                     )
             self.stdout.write(f"Login: {username} / {password}")
