@@ -6,17 +6,18 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Sum
+from django.db.models import OuterRef, Subquery, Sum
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.html import format_html
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors, services
+from .adapters import get_adapter, get_order_model
 from .conf import app_settings
 from .models import Claim, DirectPayment, Handover
 
@@ -87,11 +88,20 @@ def _check_report(order_ids: list, *, today: datetime.date, encoding: str) -> di
 
 def _handover_done(request, result: services.HandoverResult) -> HttpResponseRedirect:
     """Tell the clerk what happened and send them to the handover and its file."""
+    opts = get_order_model()._meta
     for claim in result.refused:
         messages.error(
             request,
-            gettext("Order %(order)s was not handed over: %(reasons)s")
-            % {"order": claim.label, "reasons": " ".join(claim.errors)},
+            format_html(
+                '{} <a href="{}">{}</a>',
+                gettext("Order %(order)s was not handed over: %(reasons)s")
+                % {"order": claim.label, "reasons": " ".join(claim.errors)},
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change",
+                    args=[claim.order_id],
+                ),
+                gettext("Open the order to fix it"),
+            ),
         )
     if result.handover is None:
         messages.warning(request, gettext("Nothing was handed over."))
@@ -158,6 +168,58 @@ def hand_over_to_mediafinanz(modeladmin, request, queryset):
     )
 
 
+def _refused_order_ids(order_ids: list, *, today: datetime.date) -> list:
+    return [
+        claim.order_id
+        for chunk in selectors.prepared_claims(order_ids=order_ids, today=today)
+        for claim in chunk
+        if not claim.ok
+    ]
+
+
+class InkassoFilter(admin.SimpleListFilter):
+    """Filter a host's orders by where they stand in debt collection."""
+
+    title = _("debt collection")
+    parameter_name = "collection"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("due", _("Due for handover")),
+            ("ready", _("Due and ready for handover")),
+            ("blocked", _("Due but blocked")),
+            ("handed_over", _("With mediafinanz")),
+            ("no_file_number", _("With mediafinanz, no file number yet")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in ("due", "ready", "blocked"):
+            today = timezone.localdate()
+            due = queryset.filter(
+                pk__in=get_adapter().due_orders(today=today).values("pk")
+            ).exclude(pk__in=selectors.active_claims().values("order_id"))
+            if value == "due":
+                return due
+            # Only the checks know what blocks an order; they run over the due
+            # orders in chunks, so this costs a few queries per 1,000 due orders.
+            refused = _refused_order_ids(
+                list(due.order_by("pk").values_list("pk", flat=True)), today=today
+            )
+            if value == "blocked":
+                return due.filter(pk__in=refused)
+            return due.exclude(pk__in=refused)
+        if value == "handed_over":
+            return queryset.filter(pk__in=selectors.active_claims().values("order_id"))
+        if value == "no_file_number":
+            return queryset.filter(
+                pk__in=selectors.active_claims()
+                .filter(file_number="")
+                .values("order_id")
+            )
+        return queryset
+
+
 class InkassoOrderAdminMixin:
     """Add the handover action and the order-page download to a host's order admin.
 
@@ -168,6 +230,79 @@ class InkassoOrderAdminMixin:
 
     def has_inkasso_hand_over_permission(self, request):
         return can_hand_over(request)
+
+    def get_queryset(self, request):
+        claims = selectors.active_claims().filter(order_id=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                inkasso_claim_id=Subquery(claims.values("pk")[:1]),
+                inkasso_claim_state=Subquery(claims.values("state")[:1]),
+                inkasso_file_number=Subquery(claims.values("file_number")[:1]),
+            )
+        )
+
+    def get_changelist_instance(self, request):
+        """Check the due orders on the page, so the list can say what blocks them."""
+        changelist = super().get_changelist_instance(request)
+        if request.method == "POST":
+            # An action or a list edit; the changelist is not shown.
+            return changelist
+        orders = list(changelist.result_list)
+        today = timezone.localdate()
+        candidates = [order.pk for order in orders if not order.inkasso_claim_id]
+        due = sorted(
+            get_adapter()
+            .due_orders(today=today)
+            .filter(pk__in=candidates)
+            .values_list("pk", flat=True)
+        )
+        errors = {
+            claim.order_id: claim.errors
+            for chunk in selectors.prepared_claims(order_ids=due, today=today)
+            for claim in chunk
+        }
+        show_claims = can_hand_over(request)
+        for order in orders:
+            order.inkasso_errors = errors.get(order.pk)
+            order.inkasso_show_claim = show_claims
+        return changelist
+
+    @admin.display(description=_("debt collection"))
+    def inkasso_status(self, obj):
+        """Say at a glance: with mediafinanz, ready for handover, or blocked and why."""
+        if getattr(obj, "inkasso_claim_id", None):
+            state = Claim.State(obj.inkasso_claim_state).label
+            if obj.inkasso_file_number:
+                detail = gettext("file number %(number)s") % {
+                    "number": obj.inkasso_file_number
+                }
+            else:
+                detail = gettext("no file number yet")
+            if getattr(obj, "inkasso_show_claim", False):
+                url = reverse("admin:inkasso_claim_change", args=[obj.inkasso_claim_id])
+                state = format_html('<a href="{}">{}</a>', url, state)
+            return format_html(
+                '<span class="inkasso-state inkasso-with">{}</span>'
+                '<br><small class="inkasso-file-number">{}</small>',
+                state,
+                detail,
+            )
+        errors = getattr(obj, "inkasso_errors", None)
+        if errors is None:
+            return "–"
+        if not errors:
+            return format_html(
+                '<span class="inkasso-state inkasso-ready">{}</span>',
+                gettext("Ready for handover"),
+            )
+        return format_html(
+            '<span class="inkasso-state inkasso-blocked">{}</span>'
+            '<ul class="inkasso-reasons">{}</ul>',
+            gettext("Blocked:"),
+            format_html_join("", "<li>{}</li>", ((error,) for error in errors)),
+        )
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -226,9 +361,7 @@ class InkassoOrderAdminMixin:
                     return response
             return HttpResponseRedirect(request.path)
         [claim] = next(
-            selectors.prepared_claims(
-                order_ids=[order.pk], today=timezone.localdate()
-            )
+            selectors.prepared_claims(order_ids=[order.pk], today=timezone.localdate())
         )
         opts = self.model._meta
         context = {
@@ -256,6 +389,36 @@ class ClaimStateFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value():
             return queryset.filter(state=self.value())
+        return queryset
+
+
+class FileNumberFilter(admin.SimpleListFilter):
+    title = _("mediafinanz file number")
+    parameter_name = "file_number"
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("Not recorded yet")), ("recorded", _("Recorded"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.filter(file_number="")
+        if self.value() == "recorded":
+            return queryset.exclude(file_number="")
+        return queryset
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    title = _("reported to mediafinanz")
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Not reported yet")), ("yes", _("Reported"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(reported_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(reported_at__isnull=False)
         return queryset
 
 
@@ -307,6 +470,20 @@ class HandoverAdmin(LedgerAdmin):
     ]
     readonly_fields = fields
     change_form_template = "admin/inkasso/handover/change_form.html"
+    change_list_template = "admin/inkasso/handover/change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        """Put the overview above the list: due, open, per month, to report."""
+        opts = get_order_model()._meta
+        extra_context = {
+            **(extra_context or {}),
+            "overview": selectors.collection_overview(today=timezone.localdate()),
+            "orders_url": reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_changelist",
+                current_app=self.admin_site.name,
+            ),
+        }
+        return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request):
         return (
@@ -360,9 +537,34 @@ class HandoverAdmin(LedgerAdmin):
         return response
 
 
+class DirectPaymentForm(forms.ModelForm):
+    class Meta:
+        model = DirectPayment
+        fields = ["received_on", "amount"]
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError(_("A direct payment must be above zero."))
+        return amount
+
+    def clean_received_on(self):
+        received_on = self.cleaned_data["received_on"]
+        if received_on and received_on > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return received_on
+
+
 class DirectPaymentInline(admin.TabularInline):
+    """The debtor paid the shop directly; mediafinanz must be told."""
+
     model = DirectPayment
+    form = DirectPaymentForm
     extra = 0
+    verbose_name = _("payment received directly from the debtor")
+    verbose_name_plural = _(
+        "payments received directly from the debtor (report them to mediafinanz)"
+    )
     fields = ["received_on", "amount", "recorded_at", "recorded_by", "reported_at"]
     readonly_fields = ["recorded_at", "recorded_by", "reported_at"]
 
@@ -370,7 +572,9 @@ class DirectPaymentInline(admin.TabularInline):
         return can_hand_over(request)
 
     def has_add_permission(self, request, obj=None):
-        return can_hand_over(request) and obj is not None and obj.state == Claim.State.OPEN
+        return (
+            can_hand_over(request) and obj is not None and obj.state == Claim.State.OPEN
+        )
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -398,7 +602,7 @@ class ClaimAdmin(LedgerAdmin):
         "handover",
         "warning_count",
     ]
-    list_filter = [ClaimStateFilter, "handover"]
+    list_filter = [ClaimStateFilter, "handover", FileNumberFilter]
     list_select_related = ["handover", "order"]
     search_fields = ["invoice_number", "file_number"]
     fields = [
@@ -409,8 +613,7 @@ class ClaimAdmin(LedgerAdmin):
         "amount",
         "state",
         "file_number",
-        "file_number_recorded_at",
-        "file_number_recorded_by",
+        "file_number_recorded",
         "row_values",
         "warnings",
         "withdrawn_at",
@@ -426,6 +629,17 @@ class ClaimAdmin(LedgerAdmin):
     def get_readonly_fields(self, request, obj=None):
         editable = {"file_number"} if obj and obj.state == Claim.State.OPEN else set()
         return [f for f in self.fields if f not in editable]
+
+    @admin.display(description=_("file number recorded"))
+    def file_number_recorded(self, obj):
+        if not obj.file_number_recorded_at:
+            return "–"
+        return gettext("%(date)s by %(user)s") % {
+            "date": formats.date_format(
+                timezone.localtime(obj.file_number_recorded_at), "SHORT_DATETIME_FORMAT"
+            ),
+            "user": obj.file_number_recorded_by or "–",
+        }
 
     @admin.display(description=_("warnings"))
     def warning_count(self, obj):
@@ -449,7 +663,9 @@ class ClaimAdmin(LedgerAdmin):
     def save_model(self, request, obj, form, change):
         if "file_number" in form.changed_data:
             services.record_file_number(
-                claim=obj, file_number=form.cleaned_data["file_number"], user=request.user
+                claim=obj,
+                file_number=form.cleaned_data["file_number"],
+                user=request.user,
             )
 
     def save_formset(self, request, form, formset, change):
@@ -507,11 +723,52 @@ class ClaimAdmin(LedgerAdmin):
         return TemplateResponse(request, "admin/inkasso/claim/withdraw.html", context)
 
 
+@admin.action(description=_("Mark as reported to mediafinanz"))
+def mark_reported(modeladmin, request, queryset):
+    count = services.mark_direct_payments_reported(payments=queryset)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d payment was marked as reported to mediafinanz.",
+            "%(count)d payments were marked as reported to mediafinanz.",
+            count,
+        )
+        % {"count": count},
+        messages.SUCCESS,
+    )
+
+
 @admin.register(DirectPayment)
 class DirectPaymentAdmin(LedgerAdmin):
     """Payments to report to mediafinanz: the debtor paid the shop directly."""
 
-    list_display = ["claim", "received_on", "amount", "recorded_by", "reported_at"]
-    list_filter = ["received_on"]
-    list_select_related = ["claim", "recorded_by"]
+    list_display = [
+        "claim",
+        "file_number",
+        "order",
+        "received_on",
+        "amount",
+        "recorded_at",
+        "recorded_by",
+        "reported_at",
+    ]
+    list_filter = [ReportedFilter, "received_on"]
+    list_select_related = ["claim__order", "recorded_by"]
+    search_fields = ["claim__invoice_number", "claim__file_number"]
+    date_hierarchy = "received_on"
+    actions = [mark_reported]
 
+    def has_change_permission(self, request, obj=None):
+        # Only the action "mark as reported" changes a payment; the form stays
+        # read-only (LedgerAdmin's fields), so nothing else can be edited.
+        return can_hand_over(request) and obj is None
+
+    @admin.display(
+        description=_("mediafinanz file number"), ordering="claim__file_number"
+    )
+    def file_number(self, obj):
+        return obj.claim.file_number or "–"
+
+    @admin.display(description=_("order"))
+    def order(self, obj):
+        return obj.claim.order

@@ -4,13 +4,14 @@ import datetime
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from .adapters import get_adapter, get_order_model
 from .claims import ClaimChecker, PreparedClaim
 from .conf import app_settings
-from .models import Claim, Handover
+from .models import Claim, DirectPayment, Handover
 from .resources import get_resource
 
 
@@ -27,7 +28,10 @@ def active_claims() -> QuerySet:
 
 
 def due_order_ids(*, today: datetime.date) -> list:
-    """Return the pks of orders the shop marked for collection and not yet handed over."""
+    """Return the pks of the orders due for handover, in pk order.
+
+    Due means: the shop's status flow marked them and they have no open claim.
+    """
     due = get_adapter().due_orders(today=today)
     return list(
         due.exclude(pk__in=active_claims().values("order_id"))
@@ -79,3 +83,38 @@ def handover_file(handover: Handover) -> Iterator[bytes]:
     parts = handover.file_parts.order_by("index").values_list("data", flat=True)
     for data in parts.iterator(chunk_size=4):
         yield bytes(data)
+
+
+def collection_overview(*, today: datetime.date, months: int = 12) -> dict:
+    """Return the figures a clerk wants first: what is due, open and to report."""
+    open_claims = active_claims().aggregate(
+        count=Count("pk"), amount=Sum("amount", default=0)
+    )
+    due_count = (
+        get_adapter()
+        .due_orders(today=today)
+        .exclude(pk__in=active_claims().values("order_id"))
+        .count()
+    )
+    per_month = (
+        Claim.objects.annotate(month=TruncMonth("handover__created_at"))
+        .order_by("-month")
+        .values("month")
+        .annotate(
+            handovers=Count("handover", distinct=True),
+            claims=Count("pk"),
+            amount=Sum("amount"),
+        )[:months]
+    )
+    unreported = DirectPayment.objects.filter(reported_at__isnull=True).aggregate(
+        count=Count("pk"), amount=Sum("amount", default=0)
+    )
+    return {
+        "due_count": due_count,
+        "open_count": open_claims["count"],
+        "open_amount": open_claims["amount"],
+        "without_file_number": active_claims().filter(file_number="").count(),
+        "unreported_count": unreported["count"],
+        "unreported_amount": unreported["amount"],
+        "per_month": list(per_month),
+    }

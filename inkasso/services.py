@@ -233,3 +233,13 @@ def record_direct_payment(
     return DirectPayment.objects.create(
         claim=claim, amount=amount, received_on=received_on, recorded_by=user
     )
+
+
+def mark_direct_payments_reported(*, payments: Iterable[DirectPayment]) -> int:
+    """Record that these direct payments were reported to mediafinanz; return how many.
+
+    A payment reported before keeps its first date.
+    """
+    return DirectPayment.objects.filter(
+        pk__in=[payment.pk for payment in payments], reported_at__isnull=True
+    ).update(reported_at=timezone.now())

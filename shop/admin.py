@@ -1,14 +1,24 @@
 from django.contrib import admin, messages
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from inkasso.admin import InkassoOrderAdminMixin
-from inkasso.selectors import active_claims
+from inkasso.admin import InkassoFilter, InkassoOrderAdminMixin
 
-from .models import Customer, DunningLetter, DunningLevel, Order, OrderLine, OrderStatus, Payment
+from .models import (
+    Customer,
+    DunningLetter,
+    DunningLevel,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Payment,
+)
 from .selectors import days_overdue, orders_with_balance, overdue_q
+
+admin.site.site_header = _("Demo shop: debt collection with mediafinanz")
+admin.site.site_title = _("Demo shop")
+admin.site.index_title = _("Back office")
 
 
 @admin.register(Customer)
@@ -53,31 +63,16 @@ class DunningLevelFilter(admin.SimpleListFilter):
     parameter_name = "dunning"
 
     def lookups(self, request, model_admin):
-        return [("none", _("None")), *[(str(v), label) for v, label in DunningLevel.choices]]
+        return [
+            ("none", _("None")),
+            *[(str(v), label) for v, label in DunningLevel.choices],
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "none":
             return queryset.filter(last_dunning_level__isnull=True)
         if self.value():
             return queryset.filter(last_dunning_level=self.value())
-        return queryset
-
-
-class CollectionFilter(admin.SimpleListFilter):
-    title = _("debt collection")
-    parameter_name = "collection"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("due", _("Due for handover")),
-            ("handed_over", _("With mediafinanz")),
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() == "due":
-            return queryset.filter(status=OrderStatus.COLLECTION, has_claim=False)
-        if self.value() == "handed_over":
-            return queryset.filter(has_claim=True)
         return queryset
 
 
@@ -94,14 +89,14 @@ class OrderAdmin(InkassoOrderAdminMixin, admin.ModelAdmin):
         "due_date",
         "overdue_days",
         "last_dunning",
-        "claim_display",
+        "inkasso_status",
     ]
     list_filter = [
+        InkassoFilter,
         "status",
         "payment_method",
         OverdueFilter,
         DunningLevelFilter,
-        CollectionFilter,
         "currency",
     ]
     list_select_related = ["customer"]
@@ -118,8 +113,30 @@ class OrderAdmin(InkassoOrderAdminMixin, admin.ModelAdmin):
     actions = ["mark_for_collection"]
     autocomplete_fields = ["customer"]
     fieldsets = [
-        (None, {"fields": ["number", "customer", "status", "order_date", "payment_method", "currency"]}),
-        (_("Invoice"), {"fields": ["invoice_number", "invoice_date", "due_date", "delivered_date"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "number",
+                    "customer",
+                    "status",
+                    "order_date",
+                    "payment_method",
+                    "currency",
+                ]
+            },
+        ),
+        (
+            _("Invoice"),
+            {
+                "fields": [
+                    "invoice_number",
+                    "invoice_date",
+                    "due_date",
+                    "delivered_date",
+                ]
+            },
+        ),
         (
             _("Billing address"),
             {
@@ -137,9 +154,7 @@ class OrderAdmin(InkassoOrderAdminMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return orders_with_balance(super().get_queryset(request)).annotate(
-            has_claim=Exists(active_claims().filter(order_id=OuterRef("pk")))
-        )
+        return orders_with_balance(super().get_queryset(request))
 
     @admin.display(description=_("total"), ordering="total")
     def total_amount(self, obj):
@@ -153,18 +168,19 @@ class OrderAdmin(InkassoOrderAdminMixin, admin.ModelAdmin):
     def overdue_days(self, obj):
         return days_overdue(obj, today=timezone.localdate())
 
-    @admin.display(description=_("last dunning letter"), ordering="last_dunning_sent_on")
+    @admin.display(
+        description=_("last dunning letter"), ordering="last_dunning_sent_on"
+    )
     def last_dunning(self, obj):
         if obj.last_dunning_level is None:
             return None
         label = DunningLevel(obj.last_dunning_level).label
         return f"{label} ({obj.last_dunning_sent_on:%d.%m.%Y})"
 
-    @admin.display(description=_("mediafinanz"), boolean=True)
-    def claim_display(self, obj):
-        return obj.has_claim
-
-    @admin.action(description=_("Set status “Inkasso ist in Arbeit”"), permissions=["change"])
+    @admin.action(
+        description=_("Set status “Debt collection in progress”"),
+        permissions=["change"],
+    )
     def mark_for_collection(self, request, queryset):
         updated = (
             Order.objects.filter(pk__in=queryset.values("pk"))
