@@ -9,6 +9,16 @@ HANDOVER_PERMISSIONS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def english_unless_asked(settings):
+    """Run tests in English; a test that wants German asks for it.
+
+    The demo shop falls back to German, and the German catalogue would turn
+    every message a test compares into German.
+    """
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def clerk(db):
     """A back-office clerk who may hand over claims."""
