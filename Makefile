@@ -40,7 +40,8 @@ format: venv
 
 messages: venv
 	cd inkasso && ../$(PY) ../manage.py makemessages -l de --no-obsolete && ../$(PY) ../manage.py compilemessages
-	cd shop && ../$(PY) ../manage.py makemessages -l de --no-obsolete && ../$(PY) ../manage.py compilemessages
+	$(PY) manage.py makemessages -l de --no-obsolete --ignore=inkasso --ignore=tests --ignore=bench --ignore=build --ignore=dist --ignore=docs --ignore=staticfiles --ignore=test-artifacts --ignore='$(VENV)'
+	cd shop && ../$(PY) ../manage.py compilemessages
 
 wheel: venv
 	$(PY) -m pip install --quiet build
