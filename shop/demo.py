@@ -157,6 +157,7 @@ STAGES = [
     ("collection", 18),
     ("cancelled", 3),
 ]
+SAVE_EVERY = 5000
 # Orders a handover must refuse, each in status "Inkasso ist in Arbeit".
 BROKEN = ["missing_street", "no_dunning_letter", "foreign_currency", "deadline_running"]
 
@@ -360,8 +361,8 @@ class DemoShop:
                     )
                 )
 
-    @transaction.atomic
     def save(self) -> None:
+        """Write the orders added since the last save, in bulk."""
         batch = 2000
         Customer.objects.bulk_create(self.customers, batch_size=batch)
         for customer, order in zip(self.customers, self.orders):
@@ -377,6 +378,8 @@ class DemoShop:
                 obj.order = order
                 objects.append(obj)
             model.objects.bulk_create(objects, batch_size=batch)
+        self.customers, self.orders = [], []
+        self.lines, self.payments, self.letters = [], [], []
 
 
 def stage_plan(count: int, rng: random.Random, *, stage: str | None) -> list[str]:
@@ -401,7 +404,11 @@ def create_demo_data(
     first = (
         Order.objects.order_by("-id").values_list("id", flat=True).first() or 0
     ) + 1
-    for offset, order_stage in enumerate(stage_plan(orders, shop.rng, stage=stage)):
-        shop.add(first + offset, order_stage)
-    shop.save()
+    with transaction.atomic():
+        plan = stage_plan(orders, shop.rng, stage=stage)
+        for offset, order_stage in enumerate(plan):
+            shop.add(first + offset, order_stage)
+            if len(shop.orders) == SAVE_EVERY:
+                shop.save()
+        shop.save()
     return orders
