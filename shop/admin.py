@@ -5,13 +5,13 @@ from django.utils.translation import ngettext
 
 from inkasso.admin import InkassoFilter, InkassoOrderAdminMixin
 
+from . import services
 from .models import (
     Customer,
     DunningLetter,
     DunningLevel,
     Order,
     OrderLine,
-    OrderStatus,
     Payment,
 )
 from .selectors import days_overdue, orders_with_balance, overdue_q
@@ -182,11 +182,7 @@ class OrderAdmin(InkassoOrderAdminMixin, admin.ModelAdmin):
         permissions=["change"],
     )
     def mark_for_collection(self, request, queryset):
-        updated = (
-            Order.objects.filter(pk__in=queryset.values("pk"))
-            .exclude(status=OrderStatus.COLLECTION)
-            .update(status=OrderStatus.COLLECTION)
-        )
+        updated = services.put_into_collection(orders=queryset)
         self.message_user(
             request,
             ngettext(

@@ -17,6 +17,10 @@ SALUTATIONS = {
 
 
 class ShopOrderAdapter(OrderAdapter):
+    # Due orders and the status after a handover come from the status flow.
+    status_field = "status"
+    collection_status = OrderStatus.COLLECTION
+
     def get_queryset(self, queryset: QuerySet) -> QuerySet:
         return (
             last_dunning_letters(orders_with_balance(queryset))
@@ -30,12 +34,6 @@ class ShopOrderAdapter(OrderAdapter):
                 )
             )
         )
-
-    def due_orders(self, *, today: datetime.date) -> QuerySet:
-        return Order.objects.filter(status=OrderStatus.COLLECTION)
-
-    def mark_handed_over(self, order_ids) -> None:
-        Order.objects.filter(pk__in=order_ids).update(status=OrderStatus.COLLECTION)
 
     def claim_data(self, order: Order, *, today: datetime.date) -> ClaimData:
         customer = order.customer
