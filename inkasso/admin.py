@@ -652,11 +652,8 @@ class ClaimAdmin(LedgerAdmin):
         headers = get_resource().get_export_headers()
         return format_html(
             "<table>{}</table>",
-            format_html(
-                "".join(
-                    format_html("<tr><th>{}</th><td>{}</td></tr>", header, value)
-                    for header, value in zip(headers, obj.values)
-                )
+            format_html_join(
+                "", "<tr><th>{}</th><td>{}</td></tr>", zip(headers, obj.values)
             ),
         )
 
@@ -669,14 +666,20 @@ class ClaimAdmin(LedgerAdmin):
             )
 
     def save_formset(self, request, form, formset, change):
-        for inline_form in formset.forms:
-            if inline_form.has_changed() and not inline_form.cleaned_data.get("DELETE"):
-                services.record_direct_payment(
-                    claim=form.instance,
-                    amount=inline_form.cleaned_data["amount"],
-                    received_on=inline_form.cleaned_data["received_on"],
-                    user=request.user,
-                )
+        # Payments go through the service; the admin's change message reads
+        # what a formset's save() would have set.
+        formset.new_objects = [
+            services.record_direct_payment(
+                claim=form.instance,
+                amount=inline_form.cleaned_data["amount"],
+                received_on=inline_form.cleaned_data["received_on"],
+                user=request.user,
+            )
+            for inline_form in formset.forms
+            if inline_form.has_changed() and not inline_form.cleaned_data.get("DELETE")
+        ]
+        formset.changed_objects = []
+        formset.deleted_objects = []
 
     def get_urls(self):
         return [
