@@ -44,8 +44,10 @@ class HandoverForm(forms.Form):
 
 
 def _sign_selection(request, order_ids: list) -> str:
+    # JSON holds no UUID: such primary keys travel as text, ints stay ints.
+    order_ids = [pk if isinstance(pk, int) else str(pk) for pk in order_ids]
     return signing.dumps(
-        {"user": request.user.pk, "orders": order_ids},
+        {"user": str(request.user.pk), "orders": order_ids},
         salt=SELECTION_SALT,
         compress=True,
     )
@@ -56,7 +58,7 @@ def _unsign_selection(request, token: str) -> list:
         data = signing.loads(token, salt=SELECTION_SALT, max_age=SELECTION_MAX_AGE)
     except signing.BadSignature:
         raise PermissionDenied from None
-    if data["user"] != request.user.pk:
+    if data["user"] != str(request.user.pk):
         raise PermissionDenied
     return data["orders"]
 
