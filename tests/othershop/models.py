@@ -1,8 +1,11 @@
 """A shop whose orders look nothing like the demo shop's.
 
-Street and house number apart, the country as a German name, the salutation as
-free text, amounts in cents and the dunning history as a list on the purchase.
+A UUID primary key, street and house number apart, the country as a German
+name, the salutation as free text, amounts in cents and the dunning history as
+a list on the purchase.
 """
+
+import uuid
 
 from django.db import models
 
@@ -18,6 +21,7 @@ class Purchase(models.Model):
         INVOICE = "rechnung", "Rechnung"
         PREPAYMENT = "vorkasse", "Vorkasse"
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField("Belegnummer", max_length=30, unique=True)
     state = models.CharField(
         "Zustand", max_length=12, choices=State.choices, default=State.OPEN

@@ -218,7 +218,7 @@ def run_command(*args: str) -> int:
 def test_the_command_hands_over_the_due_purchases_and_exits_1_for_refused_ones(
     tmp_path, capsys
 ):
-    due = DuePurchaseFactory.create_batch(2)
+    due = sorted(DuePurchaseFactory.create_batch(2), key=lambda p: p.pk)
     refused = DuePurchaseFactory(
         dunning_history=[{"stufe": "Zahlungserinnerung", "versandt": iso_days_ago(9)}]
     )
