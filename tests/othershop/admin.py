@@ -12,6 +12,12 @@ class PurchaseItemInline(admin.TabularInline):
 
 @admin.register(Purchase)
 class PurchaseAdmin(InkassoOrderAdminMixin, admin.ModelAdmin):
-    list_display = ["reference", "family_name", "state", "total_cents"]
+    list_display = [
+        "reference",
+        "family_name",
+        "state",
+        "total_cents",
+        "inkasso_status",
+    ]
     list_filter = ["state"]
     inlines = [PurchaseItemInline]

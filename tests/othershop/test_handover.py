@@ -317,3 +317,46 @@ def test_handing_over_more_purchases_takes_no_more_queries():
 
     assert many == few
     assert Claim.objects.count() == 10
+
+
+def test_the_purchase_list_says_which_due_purchases_are_ready_or_blocked(clerk_client):
+    DuePurchaseFactory(reference="AB/READY")
+    DuePurchaseFactory(reference="AB/BLOCKED", zip_code="")
+
+    page = clerk_client.get(reverse(CHANGELIST)).content.decode()
+
+    rows = {row.split("</a>")[0].rsplit(">", 1)[-1]: row for row in page.split("<tr")}
+    assert "Ready for handover" in rows["AB/READY"]
+    assert "Blocked:" in rows["AB/BLOCKED"]
+    assert "PLZ is missing." in rows["AB/BLOCKED"]
+
+
+def test_the_ledger_pages_show_the_claim_and_withdraw_it_for_the_purchase(
+    clerk_client,
+):
+    purchase = DuePurchaseFactory()
+    services.hand_over(order_ids=[purchase.pk], source=Handover.Source.COMMAND)
+    claim = Claim.objects.get()
+    handover_page = clerk_client.get(
+        reverse("admin:inkasso_handover_change", args=[claim.handover_id])
+    )
+    claim_page = clerk_client.get(
+        reverse("admin:inkasso_claim_change", args=[claim.pk])
+    )
+    listing = clerk_client.get(reverse(CHANGELIST)).content.decode()
+    assert handover_page.status_code == 200
+    assert claim_page.status_code == 200
+    assert "Mariahilfer Straße 12a" in claim_page.content.decode()
+    assert reverse("admin:inkasso_claim_change", args=[claim.pk]) in listing
+
+    response = clerk_client.post(
+        reverse("admin:inkasso_claim_withdraw", args=[claim.pk]),
+        {"reason": "Kundin hat direkt überwiesen."},
+    )
+
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    purchase.refresh_from_db()
+    assert claim.state == Claim.State.WITHDRAWN
+    assert claim.withdrawn_by.username == "buchhaltung"
+    assert purchase.state == Purchase.State.OPEN
