@@ -16,11 +16,7 @@ venv: $(VENV)/.installed
 
 demo: venv
 	$(PY) manage.py migrate --no-input
-	@if [ "$$($(PY) manage.py shell -c 'from shop.models import Order; print(Order.objects.exists())')" = "False" ]; then \
-		$(PY) manage.py seed_demo --orders 500; \
-	else \
-		$(PY) manage.py seed_demo --orders 0; \
-	fi
+	$(PY) manage.py seed_demo --orders 500 --if-empty
 	@echo "Demo shop: http://$(HOST)/admin/  (logins above; 'clerk' may hand over, 'viewer' may not)"
 	$(PY) manage.py runserver $(HOST)
 

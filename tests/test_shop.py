@@ -224,3 +224,16 @@ def test_status_action_puts_orders_into_debt_collection(admin_client):
     assert Order.objects.filter(status=OrderStatus.COLLECTION).count() == 3
     untouched.refresh_from_db()
     assert untouched.status == OrderStatus.SHIPPED
+
+
+def test_seed_demo_if_empty_adds_nothing_to_a_shop_with_orders():
+    call_command(
+        "seed_demo", "--orders", "30", "--if-empty", "--no-users", stderr=StringIO()
+    )
+    assert Order.objects.count() == 30
+    err = StringIO()
+    call_command(
+        "seed_demo", "--orders", "30", "--if-empty", stderr=err, stdout=StringIO()
+    )
+    assert Order.objects.count() == 30
+    assert "none were added" in err.getvalue()

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from shop.demo import STAGES, create_demo_data
+from shop.models import Order
 
 DEMO_USERS = [
     # username, password, superuser, permissions
@@ -48,12 +49,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-users", action="store_true", help="Do not create the demo logins."
         )
-
-    def handle(self, *args, orders, seed, stage, today, no_users, **options):
-        count = create_demo_data(
-            orders=orders, seed=seed, today=today or timezone.localdate(), stage=stage
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Create orders only if the shop has none yet (for `make demo`).",
         )
-        self.stderr.write(f"Created {count} demo orders (seed {seed}).")
+
+    def handle(self, *args, orders, seed, stage, today, no_users, if_empty, **options):
+        if if_empty and Order.objects.exists():
+            self.stderr.write("The shop has orders already; none were added.")
+        else:
+            count = create_demo_data(
+                orders=orders,
+                seed=seed,
+                today=today or timezone.localdate(),
+                stage=stage,
+            )
+            self.stderr.write(f"Created {count} demo orders (seed {seed}).")
         if not no_users:
             self._users()
 
