@@ -1,0 +1,273 @@
+"""Benchmark the handover of 100,000 orders against a bare ``csv.writer``.
+
+Run it with ``make bench``. It seeds a throwaway SQLite database under a
+temporary directory (or, with ``DATABASE_URL`` set, an *empty* throwaway
+database such as the one ``bash .ci/with-postgres`` provides) with orders in the
+status "Inkasso ist in Arbeit", then measures in one run:
+
+(a) a handover of all of them through ``inkasso.services.hand_over``,
+(b) a baseline: the same 18 columns from one ``values_list`` query written by a
+    bare ``csv.writer`` (raw values, no cleaning, no checks, no ledger),
+(c) a handover of the first 10,000 of them.
+
+Each measurement runs in a fresh Python process, so that its memory figure is
+its own: "peak" is the growth of the resident set size (``ru_maxrss``) over the
+resident size just before the measured call, i.e. everything the process held
+at once: Python objects, the database driver's buffers and SQLite's page cache.
+(c) runs inside a transaction that is rolled back so that (a) still finds every
+order due; (a) commits, so its time includes the commit.
+
+The last line reads ``handover 100000 orders: <ratio>x csv baseline,
+<seconds> s, peak +<MiB> MiB, 10k->100k time x<factor>`` (on one line).
+
+The exit status is 1 when a target is missed (ratio at most 1.5, peak growth
+under 50 MiB, time growing linearly: factor at most 10 x 1.25).
+"""
+
+import argparse
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = "2026-11-28"
+MAX_RATIO = 1.5
+MAX_PEAK_MIB = 50
+LINEARITY_SLACK = 1.25
+
+
+def _rss_kib() -> int:
+    """Return the resident set size now, in KiB (Linux), else the peak so far."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+    import django
+
+    django.setup()
+
+
+def _handover(limit: int | None, *, rollback: bool) -> dict:
+    import datetime
+
+    from django.db import transaction
+
+    from inkasso import selectors, services
+
+    today = datetime.date.fromisoformat(TODAY)
+    order_ids = selectors.due_order_ids(today=today)
+    if limit is not None:
+        order_ids = order_ids[:limit]
+    before = _rss_kib()
+    start = time.perf_counter()
+    with transaction.atomic():
+        result = services.hand_over(order_ids=order_ids, source="command", today=today)
+        transaction.set_rollback(rollback)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "orders": len(order_ids),
+        "claims": result.count,
+        "refused": len(result.refused),
+        "bytes": result.handover.file_size if result.handover else 0,
+        "seconds": seconds,
+        "peak_mib": max(0, peak - before) / 1024,
+    }
+
+
+def _baseline(path: str) -> dict:
+    from django.db.models import F
+
+    from inkasso.formats import HandoverDialect
+    from shop.models import Order, OrderStatus
+    from shop.selectors import last_dunning_letters, orders_with_balance
+
+    before = _rss_kib()
+    start = time.perf_counter()
+    # The same 18 columns, with the open amount and the last Mahnung computed
+    # in the database as the adapter does, but raw: no cleaning, no checks, no
+    # order lines in Forderungsgrund, no ledger.
+    rows = (
+        last_dunning_letters(
+            orders_with_balance(Order.objects.filter(status=OrderStatus.COLLECTION))
+        )
+        .annotate(
+            salutation=F("customer__salutation"),
+            phone=F("customer__phone"),
+            mobile=F("customer__mobile"),
+            fax=F("customer__fax"),
+            email=F("customer__email"),
+        )
+        .order_by("pk")
+        .values_list(
+            "billing_first_name",
+            "billing_last_name",
+            "salutation",
+            "billing_company",
+            "billing_street",
+            "billing_postcode",
+            "billing_city",
+            "billing_country",
+            "phone",
+            "mobile",
+            "fax",
+            "email",
+            "invoice_number",
+            "open_amount",
+            "invoice_date",
+            "delivered_date",
+            "last_mahnung_on",
+            "payment_method",
+        )
+    )
+    count = 0
+    with open(path, "w", encoding="cp1252", errors="replace", newline="") as file:
+        writer = csv.writer(file, dialect=HandoverDialect)
+        writer.writerow(range(18))
+        for row in rows.iterator(chunk_size=2000):
+            writer.writerow(row)
+            count += 1
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "orders": count,
+        "bytes": os.path.getsize(path),
+        "seconds": seconds,
+        "peak_mib": max(0, peak - before) / 1024,
+    }
+
+
+def _measure(kind: str, *, small: int, workdir: str) -> dict:
+    _setup_django()
+    if kind == "baseline":
+        return _baseline(os.path.join(workdir, "baseline.csv"))
+    if kind == "small":
+        return _handover(small, rollback=True)
+    return _handover(None, rollback=False)
+
+
+def _child(kind: str, env: dict, args) -> dict:
+    output = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--measure",
+            kind,
+            "--small",
+            str(args.small),
+            "--workdir",
+            args.workdir,
+        ],
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--orders", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--measure", choices=["baseline", "small", "all"])
+    parser.add_argument("--workdir")
+    args = parser.parse_args()
+
+    if args.measure:
+        print(
+            json.dumps(_measure(args.measure, small=args.small, workdir=args.workdir))
+        )
+        return 0
+
+    with tempfile.TemporaryDirectory(prefix="inkasso-bench-") as workdir:
+        args.workdir = workdir
+        env = {
+            **os.environ,
+            # Production settings: with DEBUG on, Django keeps the text of the
+            # last 9,000 queries, and bulk inserts make that hundreds of MiB.
+            "DJANGO_DEBUG": "0",
+            "PYTHONPATH": str(ROOT),
+        }
+        if "DATABASE_URL" in env:
+            database = "the database in DATABASE_URL"
+        else:
+            env["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
+            database = "SQLite"
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        subprocess.run([*manage, "migrate", "--no-input", "-v0"], env=env, check=True)
+        start = time.perf_counter()
+        subprocess.run(
+            [
+                *manage,
+                "seed_demo",
+                "--orders",
+                str(args.orders),
+                "--stage",
+                "collection",
+                "--today",
+                TODAY,
+                "--no-users",
+            ],
+            env=env,
+            check=True,
+            stderr=subprocess.DEVNULL,
+        )
+        seed_seconds = time.perf_counter() - start
+        print(
+            f"seed_demo --orders {args.orders} --stage collection on {database}: "
+            f"{seed_seconds:.1f} s (with Django start-up)"
+        )
+        baseline = _child("baseline", env, args)
+        print(
+            f"(b) csv baseline, {baseline['orders']} rows: "
+            f"{baseline['seconds']:.2f} s, peak +{baseline['peak_mib']:.1f} MiB"
+        )
+        small = _child("small", env, args)
+        print(
+            f"(c) handover {small['orders']} orders: {small['claims']} claims, "
+            f"{small['seconds']:.2f} s, peak +{small['peak_mib']:.1f} MiB"
+        )
+        full = _child("all", env, args)
+        print(
+            f"(a) handover {full['orders']} orders: {full['claims']} claims, "
+            f"{full['refused']} refused, {full['bytes']} bytes, "
+            f"{full['seconds']:.2f} s, peak +{full['peak_mib']:.1f} MiB"
+        )
+
+    ratio = full["seconds"] / baseline["seconds"]
+    factor = full["seconds"] / small["seconds"]
+    linear = (full["orders"] / small["orders"]) * LINEARITY_SLACK
+    missed = []
+    if ratio > MAX_RATIO:
+        missed.append(f"ratio {ratio:.1f}x is above {MAX_RATIO}x")
+    if full["peak_mib"] >= MAX_PEAK_MIB:
+        missed.append(f"peak +{full['peak_mib']:.0f} MiB is not under {MAX_PEAK_MIB}")
+    if factor > linear:
+        missed.append(f"time factor x{factor:.1f} is above x{linear:.1f}")
+    print("targets: " + ("; ".join(missed) if missed else "all met"))
+    print(
+        f"handover {full['orders']} orders: {ratio:.1f}x csv baseline, "
+        f"{full['seconds']:.1f} s, peak +{full['peak_mib']:.0f} MiB, "
+        f"10k->100k time x{factor:.1f}"
+    )
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
