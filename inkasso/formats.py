@@ -20,6 +20,10 @@ ELLIPSIS = "…"
 _LINE_BREAKS = re.compile(r"[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 _NOT_PHONE = re.compile(r"[^0-9 +\-/()]")
 _SPACES = re.compile(r" {2,}")
+# Exactly the Unicode categories Cc (control) and Cs (surrogate); a regex
+# rather than unicodedata.category() per character, which cost a tenth of a
+# 100,000-claim handover.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class Note:
@@ -42,7 +46,7 @@ def _can_encode(char: str, encoding: str) -> bool:
 def _drop_control(text: str) -> str:
     # Control characters (NUL and friends) and lone surrogates have no place in
     # a CSV cell and would break the encoder.
-    return "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cs"))
+    return _CONTROL.sub("", text)
 
 
 def transliterate(text: str, encoding: str) -> tuple[str, list[tuple[str, str]]]:
