@@ -229,6 +229,7 @@ class InkassoOrderAdminMixin:
     """
 
     change_form_template = "admin/inkasso/order_change_form.html"
+    change_list_template = "admin/inkasso/order_change_list.html"
 
     def has_inkasso_hand_over_permission(self, request):
         return can_hand_over(request)
@@ -497,7 +498,7 @@ class HandoverAdmin(LedgerAdmin):
 
     @admin.display(description=_("total amount"), ordering="total")
     def total_amount(self, obj):
-        return obj.total
+        return f"{formats.number_format(obj.total, 2)} EUR"
 
     @admin.display(description=_("file"))
     def download_link(self, obj):

@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -78,18 +78,19 @@ class DunningLevelFilter(admin.SimpleListFilter):
 
 @admin.register(Order)
 class OrderAdmin(InkassoOrderAdminMixin, admin.ModelAdmin):
+    # What a clerk decides on comes first: status, debt collection, money, dunning.
     list_display = [
         "number",
         "customer",
-        "order_date",
         "status",
-        "payment_method",
-        "total_amount",
+        "inkasso_status",
         "open_amount_display",
         "due_date",
         "overdue_days",
         "last_dunning",
-        "inkasso_status",
+        "total_amount",
+        "payment_method",
+        "order_date",
     ]
     list_filter = [
         InkassoFilter,
@@ -158,11 +159,11 @@ class OrderAdmin(InkassoOrderAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("total"), ordering="total")
     def total_amount(self, obj):
-        return obj.total
+        return formats.number_format(obj.total, 2)
 
     @admin.display(description=_("open amount"), ordering="open_amount")
     def open_amount_display(self, obj):
-        return obj.open_amount
+        return formats.number_format(obj.open_amount, 2)
 
     @admin.display(description=_("days overdue"))
     def overdue_days(self, obj):
