@@ -25,6 +25,16 @@ class Settings:
             ) from None
 
     @property
+    def ORDER_MODEL_FOR_RELATION(self) -> str:
+        """``ORDER_MODEL``, or a placeholder while it is not set.
+
+        The ledger's foreign key needs a target when the models load; the
+        placeholder lets Django start, so that ``manage.py check`` can say
+        ``inkasso.E001`` instead of a traceback.
+        """
+        return getattr(settings, "INKASSO_ORDER_MODEL", "inkasso.OrderModelNotSet")
+
+    @property
     def ADAPTER(self) -> str:
         """Dotted path of the host's :class:`inkasso.adapters.OrderAdapter`."""
         return getattr(settings, "INKASSO_ADAPTER", "")

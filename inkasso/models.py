@@ -93,7 +93,7 @@ class Claim(models.Model):
         verbose_name=_("handover"),
     )
     order = models.ForeignKey(
-        app_settings.ORDER_MODEL,
+        app_settings.ORDER_MODEL_FOR_RELATION,
         on_delete=models.PROTECT,
         related_name="inkasso_claims",
         verbose_name=_("order"),

@@ -1,6 +1,10 @@
 """Every misconfiguration a host shop can make has a system check with a stable id."""
 
 import datetime
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.checks import run_checks
@@ -77,6 +81,30 @@ def test_the_demo_shop_is_configured_without_errors():
 def test_a_missing_order_model_setting_is_reported(settings):
     del settings.INKASSO_ORDER_MODEL
     assert inkasso_check_ids() == ["inkasso.E001"]
+
+
+def test_a_shop_without_the_order_model_setting_starts_and_check_names_it(tmp_path):
+    # The ledger's foreign key is built when the models load; this proves a
+    # real process gets as far as the check instead of a traceback.
+    (tmp_path / "no_order_model.py").write_text(
+        "from shop.settings import *  # noqa: F403\ndel INKASSO_ORDER_MODEL\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check"],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "no_order_model",
+            "PYTHONPATH": os.pathsep.join([str(tmp_path), str(root)]),
+        },
+    )
+
+    assert result.returncode == 1
+    assert "(inkasso.E001) INKASSO_ORDER_MODEL is not set." in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize("model", ["shop.Invoice", "cart.Order", "shop_order", ""])
