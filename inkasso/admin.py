@@ -544,6 +544,8 @@ class DirectPaymentForm(forms.ModelForm):
     class Meta:
         model = DirectPayment
         fields = ["received_on", "amount"]
+        # A German clerk types 25,50.
+        localized_fields = ["amount"]
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]

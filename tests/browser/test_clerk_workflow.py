@@ -5,10 +5,11 @@ Run with ``pytest tests/browser``; the pictures land in ``test-artifacts/browser
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 
-from inkasso.models import Claim, Handover
+from inkasso.models import Claim, DirectPayment, Handover
 from shop.models import OrderStatus
 from tests.browser.conftest import log_in
 from tests.factories import (
@@ -17,6 +18,7 @@ from tests.factories import (
     OrderFactory,
     OrderLineFactory,
     PaymentFactory,
+    days_ago,
 )
 
 HEADERS = [
@@ -162,6 +164,29 @@ def test_a_clerk_hands_over_the_due_orders_in_the_german_admin(
     assert claim.file_number_recorded_by == browser_clerk
     page.goto(f"/admin/inkasso/claim/{claim.pk}/change/")
     shot(page, "09-claim-with-file-number")
+
+    page.get_by_role("button", name="Direktzahlung des Schuldners hinzufügen").click()
+    page.fill("#id_direct_payments-0-received_on", f"{days_ago(2):%d.%m.%Y}")
+    page.fill("#id_direct_payments-0-amount", "25,50")
+    page.click("input[name=_save]")
+    page.locator(".messagelist .success").wait_for()
+    payment = DirectPayment.objects.get()
+    assert (payment.claim, payment.amount) == (claim, Decimal("25.50"))
+    assert payment.recorded_by == browser_clerk
+    page.goto("/admin/inkasso/directpayment/?reported=no")
+    assert page.locator("#result_list tbody tr").count() == 1
+    shot(page, "10-direct-payments-to-report")
+
+    other = Claim.objects.order_by("row_number").last()
+    page.goto(f"/admin/inkasso/claim/{other.pk}/change/")
+    page.click("#inkasso-withdraw")
+    page.fill("#id_reason", "Kunde hat Ware zurückgeschickt")
+    shot(page, "11-withdraw")
+    page.click("input[type=submit][value='Forderung zurücknehmen']")
+    page.locator(".messagelist .success").wait_for()
+    other.refresh_from_db()
+    assert other.state == Claim.State.WITHDRAWN
+    assert other.withdrawn_by == browser_clerk
 
 
 def test_a_clerk_hands_over_one_order_from_its_page(
