@@ -316,3 +316,20 @@ def test_staff_without_the_permission_see_no_link_to_the_claim(
 
     assert "With mediafinanz" in page
     assert reverse("admin:inkasso_claim_change", args=[claim.pk]) not in page
+
+
+def test_the_start_page_tells_a_clerk_what_is_due(
+    clerk_client, client, staff_without_permission
+):
+    DueOrderFactory.create_batch(2)
+    DueOrderFactory(billing_city="")
+    OrderFactory()
+
+    page = clerk_client.get(reverse("admin:index")).content.decode()
+
+    assert "3 orders are due for handover." in page
+    assert f"{ORDERS}?collection=ready" in page
+    client.force_login(staff_without_permission)
+    assert (
+        'id="inkasso-index"' not in client.get(reverse("admin:index")).content.decode()
+    )

@@ -84,8 +84,12 @@ def test_a_clerk_hands_over_the_due_orders_in_the_german_admin(
 ):
     page = open_admin("de-DE")
     page.goto("/admin/")
-    shot(page, "01-login")
+    shot(page, "00-login")
     log_in(page, "clerk")
+    assert "7 Bestellungen sind zur Übergabe fällig." in page.inner_text(
+        "#inkasso-index"
+    )
+    shot(page, "01-start-page")
 
     page.goto("/admin/shop/order/")
     assert page.locator("html").get_attribute("lang") == "de"

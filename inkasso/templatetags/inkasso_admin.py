@@ -1,0 +1,23 @@
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+
+from .. import selectors
+from ..adapters import get_order_model
+from ..admin import can_hand_over
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/inkasso/index_box.html", takes_context=True)
+def inkasso_index_box(context):
+    """Show a clerk on the admin's start page what is due and what to do next."""
+    request = context.get("request")
+    if request is None or not can_hand_over(request):
+        return {"show": False}
+    opts = get_order_model()._meta
+    return {
+        "show": True,
+        "overview": selectors.collection_overview(today=timezone.localdate()),
+        "orders_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+    }
