@@ -41,6 +41,8 @@ HEADERS = [
     "Mahndatum",
     "Forderungstyp",
 ]
+pytestmark = pytest.mark.browser
+
 READY = [
     ("Käthe", "Groß"),
     ("Jürgen", "Müller"),
