@@ -25,6 +25,7 @@ PERMISSION = "inkasso.hand_over"
 SELECTION_SALT = "inkasso.selection"
 SELECTION_MAX_AGE = 60 * 60
 PREVIEW_LIMIT = 1000
+REFUSED_MESSAGES = 20
 ENCODINGS = [
     ("cp1252", _("CSV, Windows-1252 (mediafinanz default)")),
     ("utf-8-sig", _("CSV, UTF-8 with BOM")),
@@ -91,7 +92,8 @@ def _check_report(order_ids: list, *, today: datetime.date, encoding: str) -> di
 def _handover_done(request, result: services.HandoverResult) -> HttpResponseRedirect:
     """Tell the clerk what happened and send them to the handover and its file."""
     opts = get_order_model()._meta
-    for claim in result.refused:
+    # Messages travel in the session; a few name the orders, a count says the rest.
+    for claim in result.refused[:REFUSED_MESSAGES]:
         messages.error(
             request,
             format_html(
@@ -104,6 +106,16 @@ def _handover_done(request, result: services.HandoverResult) -> HttpResponseRedi
                 ),
                 gettext("Open the order to fix it"),
             ),
+        )
+    if (more := len(result.refused) - REFUSED_MESSAGES) > 0:
+        messages.error(
+            request,
+            ngettext(
+                "%(count)d more order was not handed over.",
+                "%(count)d more orders were not handed over.",
+                more,
+            )
+            % {"count": more},
         )
     if result.handover is None:
         messages.warning(request, gettext("Nothing was handed over."))

@@ -333,3 +333,33 @@ def test_the_start_page_tells_a_clerk_what_is_due(
     assert (
         'id="inkasso-index"' not in client.get(reverse("admin:index")).content.decode()
     )
+
+
+def test_many_refused_orders_are_named_up_to_20_and_counted_after_that(clerk_client):
+    orders = [DueOrderFactory(), *DueOrderFactory.create_batch(25, billing_city="")]
+    confirmation = clerk_client.post(
+        ORDERS,
+        {
+            "action": "hand_over_to_mediafinanz",
+            ACTION_CHECKBOX_NAME: [order.pk for order in orders],
+            "index": 0,
+        },
+    )
+
+    response = clerk_client.post(
+        ORDERS,
+        {
+            "action": "hand_over_to_mediafinanz",
+            ACTION_CHECKBOX_NAME: confirmation.context["one_selected"],
+            "select_across": "1",
+            "selection": confirmation.context["selection"],
+            "confirm": "yes",
+            "encoding": "cp1252",
+        },
+        follow=True,
+    )
+
+    texts = [str(message) for message in response.context["messages"]]
+    assert sum("was not handed over: Ort is missing." in t for t in texts) == 20
+    assert "5 more orders were not handed over." in texts
+    assert "1 claim was handed over to mediafinanz." in " ".join(texts)
