@@ -1,0 +1,239 @@
+"""The number of SQL queries does not grow with the number of orders.
+
+Each test does the same thing for 10 and for 1,000 orders and compares the
+queries. Two things may legitimately add queries, and neither does here:
+
+- chunks: orders are read, checked and written ``INKASSO_CHUNK_SIZE`` (2,000)
+  at a time, a fixed handful of queries per chunk (shown with a chunk size of
+  100 below);
+- file parts: the file is stored in parts of 1 MiB, one INSERT per part;
+  1,000 claims are about 200 kB.
+
+SQLite: Django's ``bulk_create`` splits inserts into batches of 999 variables,
+which would make the claim inserts grow with the chunk. The handover therefore
+inserts a chunk's claims with one compiled statement run through the DB-API's
+``executemany``: one query (logged as "N times: INSERT ...") on every database,
+which these tests check.
+"""
+
+import hashlib
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from inkasso import selectors, services
+from inkasso.models import Claim
+from shop.demo import create_demo_data
+from shop.models import Order
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [10, 1000]
+
+
+def _due_orders(count):
+    """Add ``count`` orders due for handover and return their pks."""
+    last = Order.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    create_demo_data(
+        orders=count, seed=11, today=timezone.localdate(), stage="collection"
+    )
+    return list(
+        Order.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def _queries(action):
+    with CaptureQueriesContext(connection) as context:
+        action()
+    return [query["sql"] for query in context.captured_queries]
+
+
+def _kinds(queries):
+    """Name each query by its verb and table, so a failure says what grew."""
+    kinds = []
+    for sql in queries:
+        words = sql.replace('"', "").split()
+        if words[1] == "times:":  # executemany: "N times: INSERT ..."
+            words = words[2:]
+        table = next(
+            (
+                w.split(".")[0]
+                for w in words
+                if w.startswith(("shop_", "inkasso_", "auth_", "django_"))
+            ),
+            "",
+        )
+        kinds.append(f"{words[0]} {table}".strip())
+    return kinds
+
+
+def _per_size(action):
+    """Return the query kinds of ``action`` for 10 and then 1,000 new orders."""
+    kinds = {}
+    for size in SIZES:
+        order_ids = _due_orders(size)
+        kinds[size] = _kinds(_queries(lambda order_ids=order_ids: action(order_ids)))
+    return kinds
+
+
+def test_a_handover_needs_as_many_queries_for_1000_orders_as_for_10():
+    results = {}
+
+    def hand_over(order_ids):
+        results[len(order_ids)] = services.hand_over(
+            order_ids=order_ids, source="command"
+        )
+
+    kinds = _per_size(hand_over)
+
+    assert kinds[10] == kinds[1000]
+    assert [results[size].count for size in SIZES] == SIZES
+    assert kinds[1000].count("INSERT inkasso_claim") == 1
+    assert len(kinds[1000]) <= 14, kinds[1000]
+
+
+def test_the_claims_of_a_chunk_are_inserted_with_one_executemany():
+    order_ids = _due_orders(1000)
+
+    queries = _queries(
+        lambda: services.hand_over(order_ids=order_ids, source="command")
+    )
+
+    inserts = [sql for sql in queries if "inkasso_claim" in sql and "INSERT" in sql]
+    assert len(inserts) == 1
+    assert inserts[0].startswith("1000 times: INSERT")
+    assert Claim.objects.count() == 1000
+
+
+@override_settings(INKASSO_CHUNK_SIZE=100)
+def test_a_handover_adds_a_fixed_number_of_queries_per_chunk_only():
+    kinds = _per_size(
+        lambda order_ids: services.hand_over(order_ids=order_ids, source="command"),
+    )
+
+    extra = Counter(kinds[1000])
+    extra.subtract(kinds[10])
+    # Nine more chunks, each the same few queries: (lock the orders on
+    # PostgreSQL,) read the claims already made, the orders, their lines;
+    # insert the claims; mark the orders.
+    assert all(count % 9 == 0 for count in extra.values()), extra
+    per_chunk = {kind: count // 9 for kind, count in extra.items() if count}
+    assert sum(per_chunk.values()) <= 6, per_chunk
+    assert per_chunk["INSERT inkasso_claim"] == 1
+
+
+def test_checking_orders_needs_as_many_queries_for_1000_orders_as_for_10():
+    today = timezone.localdate()
+
+    def check(order_ids):
+        claims = [
+            claim
+            for chunk in selectors.prepared_claims(order_ids=order_ids, today=today)
+            for claim in chunk
+        ]
+        assert len(claims) == len(order_ids)
+
+    kinds = _per_size(check)
+
+    assert kinds[10] == kinds[1000]
+    assert len(kinds[1000]) == 3, kinds[1000]
+
+
+def test_the_confirmation_page_needs_as_many_queries_for_1000_orders_as_for_10(
+    client,
+):
+    clerk = UserFactory(
+        username="clerk",
+        permissions=["shop.view_order", "shop.change_order", "inkasso.hand_over"],
+    )
+    client.force_login(clerk)
+
+    def confirmation_page(order_ids):
+        # More than 1,000 form fields are refused (DATA_UPLOAD_MAX_NUMBER_FIELDS),
+        # so a clerk hands over many orders with "select all" on the changelist.
+        response = client.post(
+            reverse("admin:shop_order_changelist"),
+            {
+                "action": "hand_over_to_mediafinanz",
+                "_selected_action": order_ids[:1],
+                "select_across": "1",
+            },
+        )
+        assert response.status_code == 200
+        assert response.context["accepted_count"] == Order.objects.count()
+
+    kinds = _per_size(confirmation_page)
+
+    assert kinds[10] == kinds[1000]
+
+
+def test_the_order_changelist_needs_as_many_queries_for_1000_orders_as_for_10(
+    client,
+):
+    client.force_login(
+        UserFactory(
+            username="clerk",
+            permissions=["shop.view_order", "shop.change_order", "inkasso.hand_over"],
+        )
+    )
+
+    def changelist(order_ids):
+        response = client.get(reverse("admin:shop_order_changelist"))
+        assert response.status_code == 200
+        assert len(response.context["cl"].result_list) == min(
+            Order.objects.count(), 100
+        )
+
+    def some_handed_over(size):
+        # Some orders handed over, so every kind of row is on the page.
+        order_ids = _due_orders(size)
+        services.hand_over(order_ids=order_ids[::3], source="command")
+        return order_ids
+
+    kinds = {}
+    for size in SIZES:
+        order_ids = some_handed_over(size)
+        kinds[size] = _kinds(
+            _queries(lambda order_ids=order_ids: changelist(order_ids))
+        )
+
+    assert kinds[10] == kinds[1000]
+
+
+@override_settings(INKASSO_CHUNK_SIZE=50)
+def test_the_file_download_streams_the_parts_one_by_one(client, monkeypatch):
+    # Small parts and chunks, so that 1,000 claims make many parts.
+    monkeypatch.setattr(services, "PART_SIZE", 16 * 1024)
+    client.force_login(UserFactory(username="clerk", permissions=["inkasso.hand_over"]))
+    handover = services.hand_over(
+        order_ids=_due_orders(1000), source="command"
+    ).handover
+    parts = handover.file_parts.count()
+    assert parts > 5
+
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(
+            reverse("admin:inkasso_handover_download", args=[handover.pk])
+        )
+        before_reading = len(context.captured_queries)
+        chunks = list(response.streaming_content)
+
+    assert response.streaming
+    assert len(chunks) == parts
+    assert max(len(chunk) for chunk in chunks) < 2 * 16 * 1024
+    body = b"".join(chunks)
+    assert len(body) == handover.file_size == int(response["Content-Length"])
+    assert hashlib.sha256(body).hexdigest() == handover.sha256
+    # The parts are read while the response is sent, by one query (with a
+    # server-side cursor on PostgreSQL).
+    reading = _kinds(q["sql"] for q in context.captured_queries[before_reading:])
+    assert reading in (
+        ["SELECT inkasso_handoverfilepart"],
+        ["DECLARE inkasso_handoverfilepart"],
+    )
