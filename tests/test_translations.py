@@ -139,6 +139,16 @@ def test_the_shop_catalogue_holds_every_message_of_the_shop_and_its_templates(
     assert untranslated(extracted) == []
 
 
+def test_the_inkasso_app_brings_its_own_german_catalogue(settings):
+    # A host shop without LOCALE_PATHS still gets the German admin.
+    settings.LOCALE_PATHS = []
+
+    with translation.override("de"):
+        assert translation.gettext("Hand over to mediafinanz") == (
+            "An mediafinanz übergeben"
+        )
+
+
 def test_the_collection_status_reads_the_same_as_on_the_dunning_letters():
     with translation.override("de"):
         assert str(OrderStatus.COLLECTION.label) == "Inkasso ist in Arbeit"
