@@ -7,7 +7,7 @@ import datetime
 import hashlib
 import io
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import IntegrityError, connection, connections, router, transaction
 from django.db.models.sql import InsertQuery
@@ -137,12 +137,14 @@ def hand_over(
     encoding: str | None = None,
     header_row: bool | None = None,
     today: datetime.date | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> HandoverResult:
     """Check the orders, write the file and record the handover, all or nothing.
 
     Refused orders are left as they are and returned with their reasons; the
     others become claims in one new :class:`Handover`, and the shop marks them
-    as handed over. If none is accepted, nothing is recorded.
+    as handed over. If none is accepted, nothing is recorded. ``progress``, if
+    given, is called with the number of orders done after each chunk.
     """
     today = today or timezone.localdate()
     encoding = encoding or app_settings.ENCODING
@@ -187,11 +189,12 @@ def hand_over(
                             warnings=claim.warnings,
                         )
                     )
-                if not accepted:
-                    continue
-                _insert_claims(accepted)
-                writer.writerows(claim.values for claim in accepted)
-                adapter.mark_handed_over([claim.order_id for claim in accepted])
+                if accepted:
+                    _insert_claims(accepted)
+                    writer.writerows(claim.values for claim in accepted)
+                    adapter.mark_handed_over([claim.order_id for claim in accepted])
+                if progress is not None:
+                    progress(len(chunk))
             if not row_number:
                 transaction.set_rollback(True)
                 return HandoverResult(handover=None, refused=refused, warned=[])

@@ -1,3 +1,4 @@
+import contextlib
 import io
 import sys
 
@@ -51,12 +52,14 @@ class Command(BaseCommand):
             self._dry_run(order_ids, today=today, encoding=encoding)
             return
         try:
-            result = services.hand_over(
-                order_ids=order_ids,
-                source=Handover.Source.COMMAND,
-                encoding=encoding,
-                today=today,
-            )
+            with self._progress(len(order_ids), "Handing over") as update:
+                result = services.hand_over(
+                    order_ids=order_ids,
+                    source=Handover.Source.COMMAND,
+                    encoding=encoding,
+                    today=today,
+                    progress=update,
+                )
         except services.HandoverError as exc:
             raise CommandError(str(exc)) from exc
         self._report(result.refused, result.warned)
@@ -86,21 +89,53 @@ class Command(BaseCommand):
 
     def _dry_run(self, order_ids, *, today, encoding):
         refused, warned, accepted = [], [], 0
-        for chunk in selectors.prepared_claims(
-            order_ids=order_ids, today=today, encoding=encoding
-        ):
-            for claim in chunk:
-                if claim.ok:
-                    accepted += 1
-                    if claim.warnings:
-                        warned.append(claim)
-                else:
-                    refused.append(claim)
+        with self._progress(len(order_ids), "Checking") as update:
+            for chunk in selectors.prepared_claims(
+                order_ids=order_ids, today=today, encoding=encoding
+            ):
+                for claim in chunk:
+                    if claim.ok:
+                        accepted += 1
+                        if claim.warnings:
+                            warned.append(claim)
+                    else:
+                        refused.append(claim)
+                if update:
+                    update(len(chunk))
         self._report(refused, warned)
         self.stderr.write(
             f"Dry run: {accepted} orders would be handed over, "
             f"{len(refused)} refused. Nothing was recorded."
         )
+
+    @contextlib.contextmanager
+    def _progress(self, total, description):
+        """Yield a function that advances a progress bar on a terminal, or None.
+
+        The bar goes to standard error and only when that is a terminal: in
+        cron, in pipes and in logs the command stays quiet. It needs the
+        optional ``tqdm`` package (``pip install django-inkasso[progress]``).
+        """
+        if not self.stderr.isatty():
+            yield None
+            return
+        try:
+            from tqdm import tqdm
+        except ImportError:
+            yield None
+            return
+        with tqdm(
+            total=total,
+            desc=description,
+            unit=" orders",
+            file=self.stderr._out,
+            leave=False,
+            dynamic_ncols=True,
+            # Updates come once per chunk of orders, rarely enough to draw each.
+            mininterval=0,
+            miniters=1,
+        ) as bar:
+            yield bar.update
 
     def _report(self, refused, warned):
         for claim in refused:
