@@ -75,6 +75,9 @@ def prepared_claims(
                     % {"handover": existing[order.pk]},
                 )
             claims.append(claim)
+        # Let the orders go before the caller writes this chunk, so that only
+        # one chunk of model instances is in memory at a time.
+        orders = order = None
         yield claims
 
 
