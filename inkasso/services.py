@@ -33,6 +33,14 @@ class HandoverError(Exception):
 
 @dataclasses.dataclass
 class HandoverResult:
+    """What a handover did.
+
+    ``refused`` and ``warned`` name the orders with their errors or warnings;
+    their rows are left out (``values`` is empty): the accepted ones are in
+    the ledger and the file, and keeping them here would make the memory of a
+    handover grow with its size.
+    """
+
     handover: Handover | None
     refused: list[PreparedClaim]
     warned: list[PreparedClaim]
@@ -173,10 +181,10 @@ def hand_over(
                 accepted = []
                 for claim in chunk:
                     if not claim.ok:
-                        refused.append(claim)
+                        refused.append(dataclasses.replace(claim, values=[]))
                         continue
                     if claim.warnings:
-                        warned.append(claim)
+                        warned.append(dataclasses.replace(claim, values=[]))
                     row_number += 1
                     accepted.append(
                         Claim(

@@ -30,7 +30,7 @@ from inkasso import selectors, services
 from inkasso.models import Claim
 from shop.demo import create_demo_data
 from shop.models import Order
-from tests.factories import UserFactory
+from tests.factories import DueOrderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +237,20 @@ def test_the_file_download_streams_the_parts_one_by_one(client, monkeypatch):
         ["SELECT inkasso_handoverfilepart"],
         ["DECLARE inkasso_handoverfilepart"],
     )
+
+
+def test_a_handover_result_names_warned_and_refused_orders_without_their_rows():
+    # Kept for the report only: every warned row kept here would make the
+    # memory of a handover grow with its size (all debtors abroad: all rows).
+    warned = DueOrderFactory(billing_country="AT", billing_postcode="1010")
+    refused = DueOrderFactory(billing_street="")
+
+    result = services.hand_over(order_ids=[warned.pk, refused.pk], source="command")
+
+    [claim] = result.warned
+    assert (claim.order_id, claim.label, claim.values) == (warned.pk, warned.number, [])
+    assert claim.warnings
+    [claim] = result.refused
+    assert (claim.order_id, claim.values) == (refused.pk, [])
+    assert claim.errors
+    assert Claim.objects.get(order=warned).values[7] == "AT"
