@@ -90,35 +90,68 @@ class _FileWriter:
         self.pending.clear()
 
 
-def _insert_claims(claims: list[Claim]) -> None:
-    """Insert the claims of one chunk: one statement, executed for each row.
+class _ClaimWriter:
+    """Insert a handover's claims a chunk at a time: one statement, run per row.
 
     ``bulk_create`` compiles a placeholder for every value and, on SQLite,
     splits a chunk into batches of 999 variables, so its query count grows
-    with the chunk and compiling is a large part of its time. Here the INSERT
-    is compiled once and run with the DB-API's ``executemany``; the values are
-    prepared by the same field methods as in ``bulk_create``.
+    with the chunk, and it needs a model instance per claim. Here the INSERT is
+    compiled once, the columns that are the same for every claim (the handover
+    and the defaults) are prepared once, the others per claim by their field's
+    ``get_db_prep_save`` as ``bulk_create`` would, and the rows go to the
+    DB-API's ``executemany``: one query per chunk on every database.
     """
-    opts = Claim._meta
-    fields = [
-        field
-        for field in opts.concrete_fields
-        if not field.generated and field is not opts.auto_field
-    ]
-    using = router.db_for_write(Claim)
-    query = InsertQuery(Claim)
-    query.insert_values(fields, claims[:1])
-    compiler = query.get_compiler(using=using)
-    [(statement, _params)] = compiler.as_sql()
-    rows = [
-        [
-            compiler.prepare_value(field, compiler.pre_save_val(field, claim))
-            for field in fields
+
+    PER_CLAIM = (
+        "order_id",
+        "row_number",
+        "invoice_number",
+        "amount",
+        "values",
+        "warnings",
+    )
+
+    def __init__(self, handover: Handover):
+        opts = Claim._meta
+        fields = [
+            field
+            for field in opts.concrete_fields
+            if not field.generated and field is not opts.auto_field
         ]
-        for claim in claims
-    ]
-    with connections[using].cursor() as cursor:
-        cursor.executemany(statement, rows)
+        self.using = router.db_for_write(Claim)
+        self.connection = connections[self.using]
+        query = InsertQuery(Claim)
+        query.insert_values(fields, [Claim(handover=handover)])
+        compiler = query.get_compiler(using=self.using)
+        [(self.statement, constants)] = compiler.as_sql()
+        self.columns = [
+            (field.attname, None, field.get_db_prep_save)
+            if field.attname in self.PER_CLAIM
+            else (field.attname, constant, None)
+            for field, constant in zip(fields, constants, strict=True)
+        ]
+
+    def insert(self, claims: list[tuple[int, PreparedClaim]]) -> None:
+        """Insert ``(row number, prepared claim)`` pairs."""
+        connection = self.connection
+        rows = []
+        for row_number, claim in claims:
+            values = {
+                "order_id": claim.order_id,
+                "row_number": row_number,
+                "invoice_number": claim.invoice_number,
+                "amount": claim.amount,
+                "values": claim.values,
+                "warnings": claim.warnings,
+            }
+            rows.append(
+                [
+                    constant if prepare is None else prepare(values[name], connection)
+                    for name, constant, prepare in self.columns
+                ]
+            )
+        with connection.cursor() as cursor:
+            cursor.executemany(self.statement, rows)
 
 
 def _lock_orders(order_ids: list) -> None:
@@ -172,6 +205,7 @@ def hand_over(
                 created_by=user, source=source, encoding=encoding, header_row=header_row
             )
             writer = _FileWriter(handover, encoding)
+            ledger = _ClaimWriter(handover)
             if header_row:
                 writer.writerows([get_resource().get_export_headers()])
             row_number = 0
@@ -186,21 +220,13 @@ def hand_over(
                     if claim.warnings:
                         warned.append(dataclasses.replace(claim, values=[]))
                     row_number += 1
-                    accepted.append(
-                        Claim(
-                            handover=handover,
-                            order_id=claim.order_id,
-                            row_number=row_number,
-                            invoice_number=claim.invoice_number,
-                            amount=claim.amount,
-                            values=claim.values,
-                            warnings=claim.warnings,
-                        )
-                    )
+                    accepted.append((row_number, claim))
                 if accepted:
-                    _insert_claims(accepted)
-                    writer.writerows(claim.values for claim in accepted)
-                    adapter.mark_handed_over([claim.order_id for claim in accepted])
+                    ledger.insert(accepted)
+                    writer.writerows(claim.values for _row, claim in accepted)
+                    adapter.mark_handed_over(
+                        [claim.order_id for _row, claim in accepted]
+                    )
                 if progress is not None:
                     progress(len(chunk))
             if not row_number:
