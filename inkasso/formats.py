@@ -89,10 +89,14 @@ def clean_text(
         return "", {}
     text = str(value)
     notes = {}
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
-    text = _drop_control(_LINE_BREAKS.sub(" ", text)).strip()
-    text, changes = transliterate(text, encoding)
+    if text.isascii() and text.isprintable():
+        # The common case: nothing to normalise, break, drop or transliterate.
+        text, changes = text.strip(), None
+    else:
+        if not text.isascii():
+            text = unicodedata.normalize("NFC", text)
+        text = _drop_control(_LINE_BREAKS.sub(" ", text)).strip()
+        text, changes = transliterate(text, encoding)
     if changes:
         notes[Note.TRANSLITERATED] = changes
         text = text.strip()
