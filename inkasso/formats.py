@@ -53,6 +53,12 @@ def transliterate(text: str, encoding: str) -> tuple[str, list[tuple[str, str]]]
     """Replace each character ``encoding`` cannot hold by its ASCII transliteration."""
     if text.isascii():
         return text, []
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        pass
+    else:
+        return text, []  # Umlauts and ß: German text usually fits.
     changes = []
     out = []
     for char in text:
