@@ -359,6 +359,8 @@ class InkassoOrderAdminMixin:
         order = self.get_object(request, unquote(object_id))
         if order is None:
             raise Http404
+        if not self.has_view_or_change_permission(request, order):
+            raise PermissionDenied
         form = HandoverForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:

@@ -248,3 +248,15 @@ def test_the_ledger_cannot_be_edited_or_deleted_in_the_admin(
         page = client.get(reverse("admin:inkasso_handover_change", args=[handover.pk]))
         assert page.status_code == 200
         assert 'name="_save"' not in page.content.decode()
+
+
+def test_the_handover_permission_alone_does_not_open_an_order_page(client, db):
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="ledger-only", permissions=["inkasso.hand_over"])
+    order = DueOrderFactory()
+    client.force_login(user)
+    url = reverse("admin:shop_order_inkasso", args=[order.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"encoding": "cp1252"}).status_code == 403
+    assert Handover.objects.count() == 0
