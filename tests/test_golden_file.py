@@ -13,6 +13,7 @@ from django.utils import translation
 from inkasso.selectors import handover_file
 from inkasso.services import hand_over
 from shop.models import PaymentMethod, Salutation
+from tests.contract import HEADERS
 from tests.factories import (
     CustomerFactory,
     DueOrderFactory,
@@ -24,26 +25,6 @@ from tests.factories import (
 GOLDEN = Path(__file__).parent / "golden" / "handover-cp1252.csv"
 GOLDEN_UTF8 = Path(__file__).parent / "golden" / "handover-utf8.csv"
 TODAY = datetime.date(2026, 11, 20)
-HEADERS = [
-    "Vorname",
-    "Nachname",
-    "Geschlecht",
-    "Firma",
-    "Strasse",
-    "PLZ",
-    "Ort",
-    "Land",
-    "Telefon 1",
-    "Telefon 2",
-    "Fax",
-    "Email",
-    "Rechnungsnr",
-    "Forderungsbetrag",
-    "Forderungsgrund",
-    "Leistungsdatum",
-    "Mahndatum",
-    "Forderungstyp",
-]
 
 
 def d(day: str) -> datetime.date:

@@ -4,7 +4,9 @@ import datetime
 from decimal import Decimal
 
 from inkasso.claims import ClaimRow
-from inkasso.resources import HEADERS, MediafinanzResource
+from inkasso import resources
+from inkasso.resources import MediafinanzResource
+from tests.contract import HEADERS
 
 
 def row(**overrides) -> ClaimRow:
@@ -32,27 +34,9 @@ def row(**overrides) -> ClaimRow:
 
 
 def test_the_resource_declares_the_18_headers_in_contract_order():
-    assert MediafinanzResource().get_export_headers() == [
-        "Vorname",
-        "Nachname",
-        "Geschlecht",
-        "Firma",
-        "Strasse",
-        "PLZ",
-        "Ort",
-        "Land",
-        "Telefon 1",
-        "Telefon 2",
-        "Fax",
-        "Email",
-        "Rechnungsnr",
-        "Forderungsbetrag",
-        "Forderungsgrund",
-        "Leistungsdatum",
-        "Mahndatum",
-        "Forderungstyp",
-    ]
-    assert list(HEADERS) == MediafinanzResource().get_export_headers()
+    assert MediafinanzResource().get_export_headers() == HEADERS
+    # The system check inkasso.E009 compares subclasses with this tuple.
+    assert list(resources.HEADERS) == HEADERS
 
 
 def test_the_fast_renderer_gives_what_import_export_gives():
@@ -64,7 +48,7 @@ def test_the_fast_renderer_gives_what_import_export_gives():
     resource = MediafinanzResource()
     dataset = resource.export(rows)
     render = resource.row_renderer(encoding="cp1252")
-    assert dataset.headers == list(HEADERS)
+    assert dataset.headers == HEADERS
     assert [list(values) for values in dataset] == [render(r)[0] for r in rows]
 
 
