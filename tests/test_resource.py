@@ -3,8 +3,8 @@
 import datetime
 from decimal import Decimal
 
-from inkasso.claims import ClaimRow
 from inkasso import resources
+from inkasso.claims import ClaimRow
 from inkasso.resources import MediafinanzResource
 from tests.contract import HEADERS
 
