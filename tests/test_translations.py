@@ -15,6 +15,7 @@ from django.utils import translation
 
 from inkasso.models import Handover
 from shop.models import OrderStatus
+from tests.contract import HEADERS
 from tests.factories import DueOrderFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,26 +23,6 @@ CATALOGUES = {
     "inkasso": ROOT / "inkasso" / "locale" / "de" / "LC_MESSAGES" / "django.po",
     "shop": ROOT / "shop" / "locale" / "de" / "LC_MESSAGES" / "django.po",
 }
-HEADERS = [
-    "Vorname",
-    "Nachname",
-    "Geschlecht",
-    "Firma",
-    "Strasse",
-    "PLZ",
-    "Ort",
-    "Land",
-    "Telefon 1",
-    "Telefon 2",
-    "Fax",
-    "Email",
-    "Rechnungsnr",
-    "Forderungsbetrag",
-    "Forderungsgrund",
-    "Leistungsdatum",
-    "Mahndatum",
-    "Forderungstyp",
-]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]")
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")
 

@@ -12,6 +12,7 @@ import pytest
 from inkasso.models import Claim, DirectPayment, Handover
 from shop.models import OrderStatus
 from tests.browser.conftest import log_in
+from tests.contract import HEADERS
 from tests.factories import (
     CustomerFactory,
     DueOrderFactory,
@@ -21,26 +22,6 @@ from tests.factories import (
     days_ago,
 )
 
-HEADERS = [
-    "Vorname",
-    "Nachname",
-    "Geschlecht",
-    "Firma",
-    "Strasse",
-    "PLZ",
-    "Ort",
-    "Land",
-    "Telefon 1",
-    "Telefon 2",
-    "Fax",
-    "Email",
-    "Rechnungsnr",
-    "Forderungsbetrag",
-    "Forderungsgrund",
-    "Leistungsdatum",
-    "Mahndatum",
-    "Forderungstyp",
-]
 pytestmark = pytest.mark.browser
 
 READY = [
