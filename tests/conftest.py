@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import UserFactory
+from tests.users import UserFactory
 
 HANDOVER_PERMISSIONS = [
     "shop.view_order",

@@ -2,8 +2,6 @@ import datetime
 from decimal import Decimal
 
 import factory
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from shop.models import (
@@ -21,29 +19,6 @@ from shop.models import (
 
 def days_ago(days: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days)
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ["username"]
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    is_staff = True
-    password = factory.PostGenerationMethodCall("set_password", "secret")
-
-    @factory.post_generation
-    def permissions(self, create, extracted, **kwargs):
-        for perm in extracted or []:
-            app_label, codename = perm.split(".")
-            self.user_permissions.add(
-                Permission.objects.get(
-                    content_type__app_label=app_label, codename=codename
-                )
-            )
-        if create:
-            self.save()
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):

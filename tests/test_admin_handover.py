@@ -251,7 +251,7 @@ def test_the_ledger_cannot_be_edited_or_deleted_in_the_admin(
 
 
 def test_the_handover_permission_alone_does_not_open_an_order_page(client, db):
-    from tests.factories import UserFactory
+    from tests.users import UserFactory
 
     user = UserFactory(username="ledger-only", permissions=["inkasso.hand_over"])
     order = DueOrderFactory()

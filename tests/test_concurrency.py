@@ -20,7 +20,7 @@ from inkasso.models import Claim, Handover
 from inkasso.services import hand_over, withdraw_claim
 from shop.demo import create_demo_data
 from shop.models import Order, OrderStatus
-from tests.factories import UserFactory
+from tests.users import UserFactory
 
 pytestmark = [
     pytest.mark.postgres,

@@ -19,7 +19,8 @@ from inkasso import services
 from inkasso.admin import _sign_selection
 from inkasso.models import Claim, Handover
 from shop.models import Customer, OrderStatus
-from tests.factories import DueOrderFactory, UserFactory
+from tests.factories import DueOrderFactory
+from tests.users import UserFactory
 
 ROLES = ["anonymous", "staff", "viewer", "clerk", "superuser"]
 ALLOWED = {"clerk", "superuser"}

@@ -30,7 +30,8 @@ from inkasso import selectors, services
 from inkasso.models import Claim
 from shop.demo import create_demo_data
 from shop.models import Order
-from tests.factories import DueOrderFactory, UserFactory
+from tests.factories import DueOrderFactory
+from tests.users import UserFactory
 
 pytestmark = pytest.mark.django_db
 

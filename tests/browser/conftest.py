@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import UserFactory
+from tests.users import UserFactory
 
 CHROMIUM = os.environ.get("INKASSO_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

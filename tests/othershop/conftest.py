@@ -18,7 +18,7 @@ HANDOVER_PERMISSIONS = [
 @pytest.fixture
 def clerk(db):
     """A back-office clerk of the second shop who may hand over claims."""
-    from .factories import UserFactory
+    from tests.users import UserFactory
 
     return UserFactory(username="buchhaltung", permissions=HANDOVER_PERMISSIONS)
 

@@ -1,8 +1,6 @@
 import datetime
 
 import factory
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from .models import Purchase, PurchaseItem
@@ -15,26 +13,6 @@ def days_ago(days: int) -> datetime.date:
 def iso_days_ago(days: int) -> str:
     """Return the date as the shop keeps it in its dunning history."""
     return days_ago(days).isoformat()
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ["username"]
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    is_staff = True
-
-    @factory.post_generation
-    def permissions(self, create, extracted, **kwargs):
-        for perm in extracted or []:
-            app_label, codename = perm.split(".")
-            self.user_permissions.add(
-                Permission.objects.get(
-                    content_type__app_label=app_label, codename=codename
-                )
-            )
 
 
 class PurchaseFactory(factory.django.DjangoModelFactory):

@@ -186,7 +186,7 @@ def test_the_purchase_page_hands_over_one_purchase_and_gives_its_file(clerk_clie
 
 
 def test_staff_without_the_permission_see_neither_action_nor_handover_page(client, db):
-    from .factories import UserFactory
+    from tests.users import UserFactory
 
     client.force_login(
         UserFactory(
