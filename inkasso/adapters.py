@@ -10,7 +10,7 @@ import dataclasses
 import datetime
 import enum
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 
 from django.apps import apps
@@ -19,6 +19,7 @@ from django.db.models import Model, QuerySet
 from django.utils.module_loading import import_string
 
 from .conf import app_settings
+from .expressions import KeyList
 
 
 class Salutation(enum.Enum):
@@ -71,10 +72,12 @@ class ClaimData:
 class OrderAdapter:
     """Base class for the adapter a host shop names in ``INKASSO_ADAPTER``.
 
-    Override :meth:`claim_data`. A shop whose orders have a status field sets
-    :attr:`status_field` and :attr:`collection_status` and is done: the defaults
-    of :meth:`due_orders`, :meth:`mark_handed_over` and :meth:`mark_withdrawn`
-    use them. A shop without such a field overrides those methods instead.
+    Override :meth:`claim_data` (or, to read a chunk of orders at once,
+    :meth:`claims`). A shop whose orders have a status field sets
+    :attr:`status_field` and :attr:`collection_status` and is done: the
+    defaults of :meth:`due_orders`, :meth:`mark_handed_over` and
+    :meth:`mark_withdrawn` use them. A shop without such a field overrides
+    those methods instead.
     """
 
     #: Name of the order model's status field, e.g. ``"status"``.
@@ -97,6 +100,21 @@ class OrderAdapter:
         """Return the claim that ``order`` makes, in the shop's own values."""
         raise NotImplementedError("An inkasso adapter must implement claim_data().")
 
+    def claims(
+        self, queryset: QuerySet, *, today: datetime.date
+    ) -> Iterator[tuple[object, str, ClaimData]]:
+        """Yield ``(pk, label, claim data)`` for the orders of ``queryset``.
+
+        Called once per chunk of orders. The default reads model instances
+        through :meth:`get_queryset` and asks :meth:`claim_data` and
+        :meth:`order_label` about each. Building model instances is most of
+        the time a large handover takes: a shop that hands over tens of
+        thousands of orders at once can override this to read ``values_list()``
+        rows instead, as the demo shop's adapter does.
+        """
+        for order in self.get_queryset(queryset).order_by("pk"):
+            yield order.pk, self.order_label(order), self.claim_data(order, today=today)
+
     def due_orders(self, *, today: datetime.date) -> QuerySet:
         """Return the orders that the shop's status flow marks for collection."""
         if not _uses_status(self):
@@ -115,7 +133,10 @@ class OrderAdapter:
                 "An inkasso adapter must set status_field and collection_status "
                 "or implement mark_handed_over()."
             )
-        get_order_model()._default_manager.filter(pk__in=order_ids).update(
+        model = get_order_model()
+        model._default_manager.filter(
+            pk__in=KeyList(order_ids, model._meta.pk)
+        ).exclude(**{self.status_field: self.collection_status}).update(
             **{self.status_field: self.collection_status}
         )
 
@@ -138,14 +159,15 @@ def _uses_status(adapter) -> bool:
 
 def missing_adapter_methods(adapter_class: type[OrderAdapter]) -> list[str]:
     """Return the methods ``adapter_class`` must implement but does not."""
-    required = ["claim_data"]
+    # claims() reads a chunk at once; a shop that overrides it needs no claim_data().
+    required = [] if _overrides(adapter_class, "claims") else ["claim_data"]
     if not _uses_status(adapter_class):
         required += ["due_orders", "mark_handed_over"]
-    return [
-        name
-        for name in required
-        if getattr(adapter_class, name) is getattr(OrderAdapter, name)
-    ]
+    return [name for name in required if not _overrides(adapter_class, name)]
+
+
+def _overrides(adapter_class: type[OrderAdapter], name: str) -> bool:
+    return getattr(adapter_class, name) is not getattr(OrderAdapter, name)
 
 
 def get_order_model() -> type[Model]:

@@ -4,10 +4,14 @@ Every rule of the handover contract lives here: the hard errors that refuse an
 order and the warnings that are shown but do not block.
 """
 
+import collections
 import dataclasses
 import datetime
+import operator
 import re
+from collections.abc import Sequence
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -103,36 +107,48 @@ def claim_reason(data: ClaimData) -> str:
     return reason
 
 
-def claim_row(data: ClaimData, *, codes: dict[str, str]) -> ClaimRow:
-    """Derive the 18 typed values from what the shop says about a claim."""
+def _salutation_code(data: ClaimData, codes: dict[str, str]) -> str:
     is_company = bool((data.company or "").strip())
     has_person = bool((data.first_name or "").strip() or (data.last_name or "").strip())
     if is_company and not has_person:
-        salutation_code = codes["company"]
-    elif data.salutation is Salutation.UNKNOWN:
-        salutation_code = ""
-    else:
-        salutation_code = codes[data.salutation.value]
-    return ClaimRow(
-        first_name=data.first_name,
-        last_name=data.last_name,
-        salutation_code=salutation_code,
-        company=data.company,
-        street=data.street,
-        postcode=data.postcode,
-        city=data.city,
-        country=(data.country or "").strip().upper(),
-        phone=data.phone,
-        mobile=data.mobile,
-        fax=data.fax,
-        email=data.email,
-        invoice_number=data.invoice_number,
-        amount=data.open_amount,
-        reason=claim_reason(data),
-        service_date=data.service_date,
-        dunning_date=data.dunning_date,
-        claim_type=int(data.claim_type) if data.claim_type else None,
-    )
+        return codes["company"]
+    if data.salutation is Salutation.UNKNOWN:
+        return ""
+    return codes[data.salutation.value]
+
+
+def claim_columns(claims: Sequence[ClaimData], *, codes: dict[str, str]) -> dict:
+    """Derive the 18 typed values of each claim, as columns by ClaimRow field."""
+
+    def column(name: str) -> list:
+        return list(map(attrgetter(name), claims))
+
+    return {
+        "first_name": column("first_name"),
+        "last_name": column("last_name"),
+        "salutation_code": [_salutation_code(data, codes) for data in claims],
+        "company": column("company"),
+        "street": column("street"),
+        "postcode": column("postcode"),
+        "city": column("city"),
+        "country": [(country or "").strip().upper() for country in column("country")],
+        "phone": column("phone"),
+        "mobile": column("mobile"),
+        "fax": column("fax"),
+        "email": column("email"),
+        "invoice_number": column("invoice_number"),
+        "amount": column("open_amount"),
+        "reason": list(map(claim_reason, claims)),
+        "service_date": column("service_date"),
+        "dunning_date": column("dunning_date"),
+        "claim_type": [int(kind) if kind else None for kind in column("claim_type")],
+    }
+
+
+def claim_row(data: ClaimData, *, codes: dict[str, str]) -> ClaimRow:
+    """Derive the 18 typed values from what the shop says about a claim."""
+    columns = claim_columns([data], codes=codes)
+    return ClaimRow(**{name: values[0] for name, values in columns.items()})
 
 
 def _note_warnings(notes: dict[str, dict]) -> list[str]:
@@ -157,8 +173,25 @@ def _note_warnings(notes: dict[str, dict]) -> list[str]:
     return warnings
 
 
+# Addresses of this plain shape are valid for Django's validate_email too (a
+# test says so); only the others pay for the full validation.
+_PLAIN_EMAIL = re.compile(
+    r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+
+
+def _positions(column: Sequence, test) -> list[int]:
+    return [index for index, value in enumerate(column) if test(value)]
+
+
 class ClaimChecker:
-    """Check claims and render their rows, with settings resolved once."""
+    """Check claims and render their rows, with settings resolved once.
+
+    Claims are checked a chunk at a time, column by column: each rule looks at
+    one column of the chunk, and only the claims it finds wanting get a
+    message. Per claim, errors and warnings come in the order of the rules.
+    """
 
     def __init__(self, *, resource, today: datetime.date, encoding: str | None = None):
         self.today = today
@@ -166,69 +199,107 @@ class ClaimChecker:
         self.codes = app_settings.SALUTATION_CODES
         self.grace = datetime.timedelta(days=app_settings.DUNNING_GRACE_DAYS)
         self.minimum = app_settings.MINIMUM_AMOUNT
-        self.render = resource.row_renderer(encoding=self.encoding)
+        self.render = resource.column_renderer(encoding=self.encoding)
         self.headers = resource.get_export_headers()
 
     def prepare(self, data: ClaimData, *, order_id, label: str) -> PreparedClaim:
-        row = claim_row(data, codes=self.codes)
-        claim = PreparedClaim(
-            order_id=order_id,
-            label=label,
-            values=[],
-            amount=data.open_amount,
-            invoice_number="",
-            errors=[],
-            warnings=[],
-        )
-        email_problem = self._check_email(row)
-        claim.values, notes = self.render(row)
-        claim.invoice_number = claim.values[12]
-        self._check_order(data, claim)
-        self._check_columns(dict(zip(self.headers, claim.values)), claim)
-        self._check_dates(data, claim)
-        claim.warnings.extend(_note_warnings(notes))
-        if email_problem:
-            claim.warnings.append(email_problem)
-        self._warn(data, row, claim)
+        [claim] = self.prepare_many([(order_id, label, data)])
         return claim
 
-    def _check_email(self, row: ClaimRow) -> str | None:
-        email = (row.email or "").strip()
-        if not email:
-            return None
-        try:
-            validate_email(email)
-        except ValidationError:
-            row.email = ""
-            return _("The e-mail address is not valid and was left out.")
-        return None
-
-    def _check_order(self, data: ClaimData, claim: PreparedClaim) -> None:
-        if data.is_cancelled:
-            claim.refuse(_("The order is cancelled."))
-        if (data.currency or "").upper() != "EUR":
-            claim.refuse(
-                _("The currency is %(currency)s; only EUR claims can be handed over.")
-                % {"currency": data.currency or "?"}
+    def prepare_many(
+        self, claims: Sequence[tuple[Any, str, ClaimData]]
+    ) -> list[PreparedClaim]:
+        """Check ``(order pk, label, claim data)`` triples; return them prepared."""
+        if not claims:
+            return []
+        order_ids, labels, data = zip(*claims, strict=True)
+        columns = claim_columns(data, codes=self.codes)
+        errors = collections.defaultdict(list)
+        warnings = collections.defaultdict(list)
+        email_problems = self._check_emails(columns["email"])
+        texts, notes = self.render(columns)
+        values = dict(zip(self.headers, texts, strict=True))
+        self._check_orders(data, errors)
+        self._check_columns(values, errors)
+        self._check_dates(data, errors)
+        for index, row_notes in notes.items():
+            warnings[index].extend(_note_warnings(row_notes))
+        for index in email_problems:
+            warnings[index].append(
+                _("The e-mail address is not valid and was left out.")
             )
-        if data.open_amount is None:
-            claim.refuse(_("The open amount is unknown."))
-        elif data.open_amount <= 0:
-            if data.invoice_total and data.invoice_total > 0:
-                claim.refuse(_("The order is fully paid."))
+        self._warn(data, values, warnings)
+        return [
+            PreparedClaim(
+                order_id=order_id,
+                label=label,
+                values=list(row),
+                amount=amount,
+                invoice_number=invoice_number,
+                errors=errors.get(index) or [],
+                warnings=warnings.get(index) or [],
+            )
+            for index, (order_id, label, row, amount, invoice_number) in enumerate(
+                zip(
+                    order_ids,
+                    labels,
+                    zip(*texts),
+                    columns["amount"],
+                    values["Rechnungsnr"],
+                    strict=True,
+                )
+            )
+        ]
+
+    def _check_emails(self, emails: list) -> list[int]:
+        """Leave out the e-mail addresses that are not valid; return where."""
+        problems = []
+        for index, email in enumerate(emails):
+            email = (email or "").strip()
+            if not email or (len(email) <= 254 and _PLAIN_EMAIL.fullmatch(email)):
+                continue
+            try:
+                validate_email(email)
+            except ValidationError:
+                emails[index] = ""
+                problems.append(index)
+        return problems
+
+    def _check_orders(self, data: Sequence[ClaimData], errors) -> None:
+        for index in _positions(data, attrgetter("is_cancelled")):
+            errors[index].append(_("The order is cancelled."))
+        for index, currency in enumerate(map(attrgetter("currency"), data)):
+            if currency != "EUR" and (currency or "").upper() != "EUR":
+                errors[index].append(
+                    _(
+                        "The currency is %(currency)s; "
+                        "only EUR claims can be handed over."
+                    )
+                    % {"currency": currency or "?"}
+                )
+        amounts = list(map(attrgetter("open_amount"), data))
+        for index in _positions(amounts, lambda amount: amount is None or amount <= 0):
+            amount = amounts[index]
+            if amount is None:
+                errors[index].append(_("The open amount is unknown."))
+            elif data[index].invoice_total and data[index].invoice_total > 0:
+                errors[index].append(_("The order is fully paid."))
             else:
-                claim.refuse(_("The open amount is not above zero."))
-        if data.due_date and data.due_date >= self.today:
-            claim.refuse(
+                errors[index].append(_("The open amount is not above zero."))
+        today = self.today
+        due_dates = list(map(attrgetter("due_date"), data))
+        for index in _positions(due_dates, lambda due: due and due >= today):
+            errors[index].append(
                 _("The order is not yet due (due date %(date)s).")
-                % {"date": formats.format_date(data.due_date)}
+                % {"date": formats.format_date(due_dates[index])}
             )
 
-    def _check_columns(self, values: dict[str, str], claim: PreparedClaim) -> None:
-        if not values["Firma"]:
+    def _check_columns(self, values: dict[str, list[str]], errors) -> None:
+        companies = values["Firma"]
+        for index in _positions(companies, operator.not_):
             for header in ("Vorname", "Nachname"):
-                if not values[header]:
-                    claim.refuse(
+                if not values[header][index]:
+                    errors[index].append(
                         _(
                             "%(column)s is missing "
                             "(required unless the debtor is a company)."
@@ -236,84 +307,99 @@ class ClaimChecker:
                         % {"column": header}
                     )
         for header in ("Strasse", "Ort", "Rechnungsnr"):
-            if not values[header]:
-                claim.refuse(_("%(column)s is missing.") % {"column": header})
-        country = values["Land"]
-        if country not in ISO_COUNTRIES:
-            claim.refuse(
-                _("Land %(country)r is not an ISO 3166-1 alpha-2 country code.")
-                % {"country": country}
-            )
-        postcode = values["PLZ"]
-        pattern = POSTCODE_PATTERNS.get(country)
-        if not postcode:
-            claim.refuse(_("%(column)s is missing.") % {"column": "PLZ"})
-        elif pattern and not pattern.fullmatch(postcode):
-            claim.refuse(
-                _("PLZ %(postcode)r is not a valid postcode for %(country)s.")
-                % {"postcode": postcode, "country": country}
-            )
-        if len(values["Rechnungsnr"]) > MAX_INVOICE_NUMBER:
-            claim.refuse(
+            for index in _positions(values[header], operator.not_):
+                errors[index].append(_("%(column)s is missing.") % {"column": header})
+        countries = values["Land"]
+        for index, country in enumerate(countries):
+            if country not in ISO_COUNTRIES:
+                errors[index].append(
+                    _("Land %(country)r is not an ISO 3166-1 alpha-2 country code.")
+                    % {"country": country}
+                )
+        for index, (country, postcode) in enumerate(
+            zip(countries, values["PLZ"], strict=True)
+        ):
+            pattern = POSTCODE_PATTERNS.get(country)
+            if not postcode:
+                errors[index].append(_("%(column)s is missing.") % {"column": "PLZ"})
+            elif pattern and not pattern.fullmatch(postcode):
+                errors[index].append(
+                    _("PLZ %(postcode)r is not a valid postcode for %(country)s.")
+                    % {"postcode": postcode, "country": country}
+                )
+        for index in _positions(
+            values["Rechnungsnr"], lambda number: len(number) > MAX_INVOICE_NUMBER
+        ):
+            errors[index].append(
                 _("Rechnungsnr is longer than %(max)d characters.")
                 % {"max": MAX_INVOICE_NUMBER}
             )
         for header in ("Forderungsbetrag", "Leistungsdatum", "Forderungstyp"):
-            if not values[header]:
-                claim.refuse(_("%(column)s is missing.") % {"column": header})
+            for index in _positions(values[header], operator.not_):
+                errors[index].append(_("%(column)s is missing.") % {"column": header})
 
-    def _check_dates(self, data: ClaimData, claim: PreparedClaim) -> None:
-        if data.invoice_date is None:
-            claim.refuse(_("The invoice date is missing."))
-        if data.dunning_date is None:
-            claim.refuse(_("No dunning letter (Mahnung) has been recorded."))
-            return
-        if data.service_date and data.dunning_date < data.service_date:
-            claim.refuse(
-                _("Mahndatum %(dunning)s is before Leistungsdatum %(service)s.")
-                % {
-                    "dunning": formats.format_date(data.dunning_date),
-                    "service": formats.format_date(data.service_date),
-                }
-            )
-        if data.dunning_date > self.today:
-            claim.refuse(
-                _("Mahndatum %(date)s is in the future.")
-                % {"date": formats.format_date(data.dunning_date)}
-            )
-        deadline = data.dunning_deadline
-        if deadline is None and self.grace:
-            deadline = data.dunning_date + self.grace
-        if deadline is not None and deadline >= self.today:
-            claim.refuse(
-                _(
-                    "The payment deadline of the last dunning letter has not "
-                    "passed yet (it runs until %(date)s)."
+    def _check_dates(self, data: Sequence[ClaimData], errors) -> None:
+        today = self.today
+        for index, claim in enumerate(data):
+            if claim.invoice_date is None:
+                errors[index].append(_("The invoice date is missing."))
+            dunning = claim.dunning_date
+            if dunning is None:
+                errors[index].append(
+                    _("No dunning letter (Mahnung) has been recorded.")
                 )
-                % {"date": formats.format_date(deadline)}
-            )
+                continue
+            service = claim.service_date
+            if service and dunning < service:
+                errors[index].append(
+                    _("Mahndatum %(dunning)s is before Leistungsdatum %(service)s.")
+                    % {
+                        "dunning": formats.format_date(dunning),
+                        "service": formats.format_date(service),
+                    }
+                )
+            if dunning > today:
+                errors[index].append(
+                    _("Mahndatum %(date)s is in the future.")
+                    % {"date": formats.format_date(dunning)}
+                )
+            deadline = claim.dunning_deadline
+            if deadline is None and self.grace:
+                deadline = dunning + self.grace
+            if deadline is not None and deadline >= today:
+                errors[index].append(
+                    _(
+                        "The payment deadline of the last dunning letter has not "
+                        "passed yet (it runs until %(date)s)."
+                    )
+                    % {"date": formats.format_date(deadline)}
+                )
 
-    def _warn(self, data: ClaimData, row: ClaimRow, claim: PreparedClaim) -> None:
-        if row.country and row.country != "DE":
-            claim.warnings.append(
-                _("The debtor lives abroad (%(country)s).") % {"country": row.country}
-            )
-        if not (
-            row.email
-            or formats.clean_phone(row.phone)
-            or formats.clean_phone(row.mobile)
-        ):
-            claim.warnings.append(
-                _("There is neither an e-mail address nor a phone number.")
-            )
-        if data.open_amount is not None and 0 < data.open_amount < self.minimum:
-            claim.warnings.append(
-                _(
-                    "The open amount %(amount)s EUR is below the minimum "
-                    "of %(minimum)s EUR."
+    def _warn(self, data: Sequence[ClaimData], values, warnings) -> None:
+        for index, country in enumerate(values["Land"]):
+            if country and country != "DE":
+                warnings[index].append(
+                    _("The debtor lives abroad (%(country)s).") % {"country": country}
                 )
-                % {
-                    "amount": formats.format_amount(data.open_amount),
-                    "minimum": formats.format_amount(self.minimum),
-                }
-            )
+        contacts = zip(
+            values["Email"], values["Telefon 1"], values["Telefon 2"], strict=True
+        )
+        for index, contact in enumerate(contacts):
+            if not any(contact):
+                warnings[index].append(
+                    _("There is neither an e-mail address nor a phone number.")
+                )
+        minimum = self.minimum
+        for index, claim in enumerate(data):
+            amount = claim.open_amount
+            if amount is not None and 0 < amount < minimum:
+                warnings[index].append(
+                    _(
+                        "The open amount %(amount)s EUR is below the minimum "
+                        "of %(minimum)s EUR."
+                    )
+                    % {
+                        "amount": formats.format_amount(amount),
+                        "minimum": formats.format_amount(minimum),
+                    }
+                )

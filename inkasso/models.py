@@ -1,3 +1,5 @@
+import csv
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -5,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .conf import app_settings
+from .formats import HandoverDialect
 
 
 class Handover(models.Model):
@@ -101,7 +104,10 @@ class Claim(models.Model):
     row_number = models.PositiveIntegerField(_("row"))
     invoice_number = models.CharField(_("invoice number"), max_length=40)
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
-    values = models.JSONField(_("values as handed over"))
+    line = models.TextField(
+        _("line as handed over"),
+        help_text=_("The claim's line in the handover file, without its line end."),
+    )
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.OPEN
@@ -146,6 +152,11 @@ class Claim(models.Model):
 
     def __str__(self):
         return self.invoice_number
+
+    @property
+    def values(self) -> list[str]:
+        """Return the 18 values of the claim's line, as handed over."""
+        return next(csv.reader([self.line], dialect=HandoverDialect))
 
 
 class DirectPayment(models.Model):

@@ -2,7 +2,8 @@
 
 :class:`MediafinanzResource` is the only definition of the columns: their
 headers, order and value formats. The handover service renders rows through
-its fields and widgets, and ``Resource.export()`` yields the same values.
+its fields and widgets a column at a time, and ``Resource.export()`` yields the
+same values.
 """
 
 import functools
@@ -42,6 +43,20 @@ class ExportWidget(widgets.Widget):
     def render_with_notes(self, value, *, encoding: str) -> tuple[str, dict]:
         return self.render(value), {}
 
+    def render_column(self, values, *, encoding: str) -> tuple[list[str], dict]:
+        """Render a column of values; return the texts and the notes by position.
+
+        Override it together with :meth:`render` when a whole column can be
+        rendered faster than value by value; the results must be the same.
+        """
+        texts, notes = [], {}
+        for index, value in enumerate(values):
+            text, value_notes = self.render_with_notes(value, encoding=encoding)
+            texts.append(text)
+            if value_notes:
+                notes[index] = value_notes
+        return texts, notes
+
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
@@ -61,22 +76,38 @@ class TextWidget(ExportWidget):
             max_length=self.max_length if self.shorten else None,
         )
 
+    def render_column(self, values, *, encoding):
+        return formats.clean_texts(
+            values,
+            encoding=encoding,
+            max_length=self.max_length if self.shorten else None,
+        )
+
     def render(self, value, obj=None, **kwargs):
         encoding = kwargs.get("encoding") or app_settings.ENCODING
         return self.render_with_notes(value, encoding=encoding)[0]
 
 
 class PhoneWidget(ExportWidget):
+    def render_column(self, values, *, encoding):
+        return formats.clean_phones(values), {}
+
     def render(self, value, obj=None, **kwargs):
         return formats.clean_phone(value)
 
 
 class AmountWidget(ExportWidget):
+    def render_column(self, values, *, encoding):
+        return formats.format_column(values, formats.format_amount), {}
+
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else formats.format_amount(value)
 
 
 class DateWidget(ExportWidget):
+    def render_column(self, values, *, encoding):
+        return formats.format_column(values, formats.format_date), {}
+
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else formats.format_date(value)
 
@@ -146,28 +177,32 @@ class MediafinanzResource(resources.Resource):
             "forderungstyp",
         )
 
-    def row_renderer(self, *, encoding: str):
-        """Return a function that renders one row as ``(values, notes by header)``.
+    def column_renderer(self, *, encoding: str):
+        """Return a function that renders rows given as columns.
 
-        It resolves fields and widgets once, so rendering 100,000 rows does not
-        pay import-export's per-row lookups; the values are the same.
+        The function takes the values by row attribute (``{"first_name":
+        [...], ...}``) and returns the text columns in file order, and the
+        notes by row position and header. Fields and widgets are resolved once
+        and each widget renders a whole column, so 100,000 rows do not pay
+        import-export's per-row and per-value calls; the texts are those of
+        ``export()``.
         """
         columns = [
             (field.column_name, field.attribute, field.widget)
             for field in self.get_export_fields()
         ]
 
-        def render(row) -> tuple[list[str], dict[str, dict]]:
-            values = []
+        def render(rows: dict) -> tuple[list[list[str]], dict[int, dict]]:
+            texts = []
             notes = {}
             for header, attribute, widget in columns:
-                text, field_notes = widget.render_with_notes(
-                    getattr(row, attribute), encoding=encoding
+                column, column_notes = widget.render_column(
+                    rows[attribute], encoding=encoding
                 )
-                values.append(text)
-                if field_notes:
-                    notes[header] = field_notes
-            return values, notes
+                texts.append(column)
+                for index, value_notes in column_notes.items():
+                    notes.setdefault(index, {})[header] = value_notes
+            return texts, notes
 
         return render
 

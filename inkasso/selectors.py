@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from .adapters import get_adapter, get_order_model
 from .claims import ClaimChecker, PreparedClaim
 from .conf import app_settings
+from .expressions import KeyList
 from .models import Claim, DirectPayment, Handover
 from .resources import get_resource
 
@@ -50,34 +51,26 @@ def prepared_claims(
     """
     adapter = get_adapter()
     checker = ClaimChecker(resource=get_resource(), today=today, encoding=encoding)
-    manager = get_order_model()._default_manager
+    model = get_order_model()
     for chunk in batched(order_ids, app_settings.CHUNK_SIZE):
+        keys = KeyList(chunk, model._meta.pk)
         existing = dict(
             active_claims()
-            .filter(order_id__in=chunk)
+            .filter(order_id__in=keys)
             .values_list("order_id", "handover_id")
         )
-        orders = adapter.get_queryset(manager.filter(pk__in=chunk)).order_by("pk")
-        claims = []
-        for order in orders:
-            claim = checker.prepare(
-                adapter.claim_data(order, today=today),
-                order_id=order.pk,
-                label=adapter.order_label(order),
-            )
-            if order.pk in existing:
+        orders = model._default_manager.filter(pk__in=keys).order_by("pk")
+        claims = checker.prepare_many(list(adapter.claims(orders, today=today)))
+        for claim in claims:
+            if claim.order_id in existing:
                 claim.errors.insert(
                     0,
                     _(
                         "The order already has a claim with mediafinanz "
                         "(handover %(handover)s)."
                     )
-                    % {"handover": existing[order.pk]},
+                    % {"handover": existing[claim.order_id]},
                 )
-            claims.append(claim)
-        # Let the orders go before the caller writes this chunk, so that only
-        # one chunk of model instances is in memory at a time.
-        orders = order = None
         yield claims
 
 

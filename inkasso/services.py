@@ -6,8 +6,9 @@ import dataclasses
 import datetime
 import hashlib
 import io
+import itertools
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from django.db import IntegrityError, connection, connections, router, transaction
 from django.db.models.sql import InsertQuery
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from .adapters import get_adapter, get_order_model
 from .claims import PreparedClaim
 from .conf import app_settings
+from .expressions import KeyList
 from .formats import HandoverDialect, encoding_problem
 from .models import Claim, DirectPayment, Handover, HandoverFilePart
 from .resources import get_resource
@@ -63,19 +65,25 @@ class _FileWriter:
         self.size = 0
         self.index = 0
 
-    def writerows(self, rows: Iterable[list[str]]) -> None:
-        self.csv.writerows(rows)
-        self._encode(final=False)
+    def writerows(self, rows: Iterable[Sequence[str]]) -> list[str]:
+        """Write rows to the file; return each one's line, without its line end."""
+        # writerow() returns how many characters it wrote: where each line ends.
+        ends = list(itertools.accumulate(map(self.csv.writerow, rows), initial=0))
+        text = self.text.getvalue()
+        cut = len(HandoverDialect.lineterminator)
+        lines = [text[start : end - cut] for start, end in itertools.pairwise(ends)]
+        self._encode(text, final=False)
         if len(self.pending) >= PART_SIZE:
             self._save_part()
+        return lines
 
     def close(self) -> None:
-        self._encode(final=True)
+        self._encode("", final=True)
         if self.pending:
             self._save_part()
 
-    def _encode(self, *, final: bool) -> None:
-        data = self.encoder.encode(self.text.getvalue(), final)
+    def _encode(self, text: str, *, final: bool) -> None:
+        data = self.encoder.encode(text, final)
         self.text.seek(0)
         self.text.truncate()
         self.pending += data
@@ -97,19 +105,11 @@ class _ClaimWriter:
     splits a chunk into batches of 999 variables, so its query count grows
     with the chunk, and it needs a model instance per claim. Here the INSERT is
     compiled once, the columns that are the same for every claim (the handover
-    and the defaults) are prepared once, the others per claim by their field's
-    ``get_db_prep_save`` as ``bulk_create`` would, and the rows go to the
-    DB-API's ``executemany``: one query per chunk on every database.
+    and the defaults) are prepared once, and the others a column at a time:
+    the order and the amount by their field's ``get_db_prep_save`` as
+    ``bulk_create`` would, the warnings only where there are any. The rows go
+    to the DB-API's ``executemany``: one query per chunk on every database.
     """
-
-    PER_CLAIM = (
-        "order_id",
-        "row_number",
-        "invoice_number",
-        "amount",
-        "values",
-        "warnings",
-    )
 
     def __init__(self, handover: Handover):
         opts = Claim._meta
@@ -125,33 +125,41 @@ class _ClaimWriter:
         compiler = query.get_compiler(using=self.using)
         [(self.statement, constants)] = compiler.as_sql()
         self.columns = [
-            (field.attname, None, field.get_db_prep_save)
-            if field.attname in self.PER_CLAIM
-            else (field.attname, constant, None)
+            (field.attname, constant)
             for field, constant in zip(fields, constants, strict=True)
         ]
+        self.prepare_order = opts.get_field("order").get_db_prep_save
+        self.prepare_amount = opts.get_field("amount").get_db_prep_save
+        self.prepare_warnings = opts.get_field("warnings").get_db_prep_save
+        self.no_warnings = dict(self.columns)["warnings"]
 
-    def insert(self, claims: list[tuple[int, PreparedClaim]]) -> None:
-        """Insert ``(row number, prepared claim)`` pairs."""
+    def insert(self, claims: list[tuple[int, PreparedClaim, str]]) -> None:
+        """Insert ``(row number, prepared claim, line in the file)`` triples."""
         connection = self.connection
-        rows = []
-        for row_number, claim in claims:
-            values = {
-                "order_id": claim.order_id,
-                "row_number": row_number,
-                "invoice_number": claim.invoice_number,
-                "amount": claim.amount,
-                "values": claim.values,
-                "warnings": claim.warnings,
-            }
-            rows.append(
-                [
-                    constant if prepare is None else prepare(values[name], connection)
-                    for name, constant, prepare in self.columns
-                ]
-            )
+        numbers, prepared, lines = zip(*claims, strict=True)
+        per_claim = {
+            "order_id": [
+                self.prepare_order(claim.order_id, connection) for claim in prepared
+            ],
+            "row_number": numbers,
+            "invoice_number": [claim.invoice_number for claim in prepared],
+            "amount": [
+                self.prepare_amount(claim.amount, connection) for claim in prepared
+            ],
+            "line": lines,
+            "warnings": [
+                self.prepare_warnings(claim.warnings, connection)
+                if claim.warnings
+                else self.no_warnings
+                for claim in prepared
+            ],
+        }
+        columns = [
+            per_claim[name] if name in per_claim else itertools.repeat(constant)
+            for name, constant in self.columns
+        ]
         with connection.cursor() as cursor:
-            cursor.executemany(self.statement, rows)
+            cursor.executemany(self.statement, list(zip(*columns)))
 
 
 def _lock_orders(order_ids: list) -> None:
@@ -160,10 +168,10 @@ def _lock_orders(order_ids: list) -> None:
     # Locking in pk order keeps concurrent handovers free of deadlocks.
     if not connection.features.has_select_for_update:
         return
-    manager = get_order_model()._default_manager
+    model = get_order_model()
     for chunk in batched(order_ids, app_settings.CHUNK_SIZE):
         list(
-            manager.filter(pk__in=chunk)
+            model._default_manager.filter(pk__in=KeyList(chunk, model._meta.pk))
             .order_by("pk")
             .select_for_update()
             .values_list("pk", flat=True)
@@ -222,8 +230,13 @@ def hand_over(
                     row_number += 1
                     accepted.append((row_number, claim))
                 if accepted:
-                    ledger.insert(accepted)
-                    writer.writerows(claim.values for _row, claim in accepted)
+                    lines = writer.writerows(claim.values for _row, claim in accepted)
+                    ledger.insert(
+                        [
+                            (row, claim, line)
+                            for (row, claim), line in zip(accepted, lines, strict=True)
+                        ]
+                    )
                     adapter.mark_handed_over(
                         [claim.order_id for _row, claim in accepted]
                     )

@@ -62,7 +62,7 @@ def test_the_database_allows_one_open_claim_per_order_only():
             row_number=2,
             invoice_number=claim.invoice_number,
             amount=claim.amount,
-            values=claim.values,
+            line=claim.line,
         )
     claim.state = Claim.State.WITHDRAWN
     claim.save()
@@ -72,5 +72,5 @@ def test_the_database_allows_one_open_claim_per_order_only():
         row_number=2,
         invoice_number=claim.invoice_number,
         amount=claim.amount,
-        values=claim.values,
+        line=claim.line,
     )

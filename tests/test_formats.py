@@ -4,12 +4,17 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from inkasso.formats import (
     clean_phone,
+    clean_phones,
     clean_text,
+    clean_texts,
     encoding_problem,
     format_amount,
+    format_column,
     format_date,
     shorten,
 )
@@ -109,3 +114,41 @@ def test_encoding_problems_are_named():
     assert encoding_problem("ebcdic-klingon") == "unknown encoding"
     assert encoding_problem("utf-16") == "not ASCII-compatible"
     assert encoding_problem("cp500") == "not ASCII-compatible"
+
+
+VALUES = st.one_of(
+    st.none(),
+    st.integers(),
+    st.text(),
+    st.text(alphabet=st.characters(max_codepoint=0x17F)),
+    st.text(alphabet=" +-/()0123456789\n\t=@äßé\xa0\xad"),
+    st.text(alphabet="„“”–—…€™ǅŁ\u2028\u2029\u200b\u0301 a"),
+    st.sampled_from(["", " ", "Käthe", "Łódź", "=1", " x", "x ", "a\nb", "€", "œ"]),
+)
+ENCODINGS = st.sampled_from(["cp1252", "utf-8", "iso-8859-15", "latin-1", "ascii"])
+
+
+@given(
+    values=st.lists(VALUES, max_size=12),
+    encoding=ENCODINGS,
+    max_length=st.sampled_from([None, 1, 5, 40, 250]),
+)
+def test_a_column_is_cleaned_as_each_of_its_values(values, encoding, max_length):
+    texts, notes = clean_texts(values, encoding=encoding, max_length=max_length)
+    one_by_one = [
+        clean_text(value, encoding=encoding, max_length=max_length) for value in values
+    ]
+    assert texts == [text for text, _notes in one_by_one]
+    assert notes == {i: n for i, (_text, n) in enumerate(one_by_one) if n}
+
+
+@given(values=st.lists(VALUES, max_size=12))
+def test_a_column_of_phone_numbers_is_cleaned_as_each_of_them(values):
+    assert clean_phones(values) == [clean_phone(value) for value in values]
+
+
+def test_a_column_of_dates_or_amounts_is_formatted_as_each_value():
+    dates = [datetime.date(2026, 11, 3), None, datetime.date(2026, 11, 3)]
+    assert format_column(dates, format_date) == ["03.11.2026", "", "03.11.2026"]
+    amounts = [Decimal("1.5"), Decimal("1.50"), 2, None, Decimal("0.005")]
+    assert format_column(amounts, format_amount) == ["1,50", "1,50", "2,00", "", "0,01"]

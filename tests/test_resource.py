@@ -1,5 +1,6 @@
 """The django-import-export resource is the one definition of the 18 columns."""
 
+import dataclasses
 import datetime
 from decimal import Decimal
 
@@ -39,21 +40,42 @@ def test_the_resource_declares_the_18_headers_in_contract_order():
     assert list(resources.HEADERS) == HEADERS
 
 
-def test_the_fast_renderer_gives_what_import_export_gives():
+def render(rows: list[ClaimRow]) -> tuple[list[list[str]], dict]:
+    """Render rows through the column renderer; return them as rows again."""
+    columns = {
+        field.name: [getattr(r, field.name) for r in rows]
+        for field in dataclasses.fields(ClaimRow)
+    }
+    texts, notes = MediafinanzResource().column_renderer(encoding="cp1252")(columns)
+    return [list(values) for values in zip(*texts)], notes
+
+
+def test_the_column_renderer_gives_what_import_export_gives():
     rows = [
         row(),
         row(company="=SUMME(A1)", first_name="", last_name=""),
         row(reason="Rechnung " + "Wort " * 80),
+        row(first_name="Jörg", last_name="Müller", street="Am Markt 1", mobile=""),
+        row(city=" Köln", phone=None, amount=None, service_date=None),
+        row(claim_type=None, postcode=1234, email=None),
     ]
-    resource = MediafinanzResource()
-    dataset = resource.export(rows)
-    render = resource.row_renderer(encoding="cp1252")
+    dataset = MediafinanzResource().export(rows)
     assert dataset.headers == HEADERS
-    assert [list(values) for values in dataset] == [render(r)[0] for r in rows]
+    assert [list(values) for values in dataset] == render(rows)[0]
+
+
+def test_the_renderer_gives_notes_by_row_and_header():
+    _texts, notes = render(
+        [row(last_name="Meier"), row(), row(last_name="Meier", company="@x")]
+    )
+    assert notes == {
+        1: {"Nachname": {"transliterated": [("Ł", "L")]}},
+        2: {"Firma": {"formula": True}},
+    }
 
 
 def test_the_renderer_formats_every_column():
-    values, notes = MediafinanzResource().row_renderer(encoding="cp1252")(row())
+    [values], notes = render([row()])
     assert values == [
         "Käthe",
         "Lukasiewicz",
@@ -74,4 +96,4 @@ def test_the_renderer_formats_every_column():
         "20.11.2026",
         "1",
     ]
-    assert notes == {"Nachname": {"transliterated": [("Ł", "L")]}}
+    assert notes == {0: {"Nachname": {"transliterated": [("Ł", "L")]}}}
