@@ -4,10 +4,12 @@ Each function takes a value and returns its text for the file together with the
 notes that become warnings on the claim.
 """
 
+import bisect
 import codecs
 import csv
 import datetime
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -127,16 +129,16 @@ _PLAIN_CANDIDATES = [
 
 
 @functools.cache
-def _plain_text(encoding: str) -> re.Pattern:
-    """Return a pattern of the values ``clean_text`` leaves exactly as they are.
+def _changed_by_clean_text(encoding: str) -> re.Pattern:
+    """Return a pattern that finds where ``clean_text`` would change a line.
 
-    Printable ASCII, and those letters and signs of European text that
-    ``encoding`` holds (umlauts, ß, „quotes“ in cp1252; also Ł in UTF-8): no
-    control character, no whitespace but the space, nothing to transliterate,
-    and NFC already (none of them combines with another). Anything else takes
-    the long way.
+    What it leaves exactly as it is: printable ASCII, and those letters and
+    signs of European text that ``encoding`` holds (umlauts, ß, „quotes“ in
+    cp1252; also Ł in UTF-8), which are printable, not whitespace and NFC
+    already (none of them combines with another); except a space at either
+    end or a formula character at the start. A line break is the separator.
     """
-    chars = "".join(
+    plain = "".join(
         char
         for char in map(chr, _PLAIN_CANDIDATES)
         if char.isprintable()
@@ -145,12 +147,7 @@ def _plain_text(encoding: str) -> re.Pattern:
         and unicodedata.is_normalized("NFC", char)
         and _can_encode(char, encoding)
     )
-    return re.compile(f"[ -~{re.escape(chars)}]*")
-
-
-# A value that starts or ends with a space, or starts like a formula, is
-# changed by clean_text; in a column joined by line breaks, per line.
-_EDGES = re.compile(r"^[ =+\-@]| $", re.MULTILINE)
+    return re.compile(f"[^\\n -~{re.escape(plain)}]|^[ =+\\-@]| $", re.MULTILINE)
 
 
 def clean_texts(
@@ -159,32 +156,34 @@ def clean_texts(
     """Return ``clean_text`` of each value, and the notes by position.
 
     The same results as calling ``clean_text`` on each value, at a fraction of
-    the cost for the common case: a column is checked as one string, and only
-    the values that need it are cleaned one by one.
+    the cost: the column is searched as one text, one value per line, and only
+    the values with something to change are cleaned one by one.
     """
     texts = [
         value if value.__class__ is str else "" if value is None else str(value)
         for value in values
     ]
-    plain = _plain_text(encoding).fullmatch
     joined = "\n".join(texts)
-    if (
-        plain(joined.replace("\n", ""))
-        and joined.count("\n") == len(texts) - 1
-        and not _EDGES.search(joined)
-        and (max_length is None or max(map(len, texts), default=0) <= max_length)
-    ):
-        return texts, {}
+    if joined.count("\n") == len(texts) - 1:
+        found = [m.start() for m in _changed_by_clean_text(encoding).finditer(joined)]
+        suspects = set()
+        if found:
+            # Where each value starts in the joined text.
+            starts = [
+                length + index
+                for index, length in enumerate(itertools.accumulate(map(len, texts)))
+            ]
+            suspects = {bisect.bisect_right(starts, at) for at in found}
+        if max_length is not None and max(map(len, texts), default=0) > max_length:
+            suspects.update(
+                index for index, text in enumerate(texts) if len(text) > max_length
+            )
+    else:  # A value holds a line break itself: look at each.
+        suspects = range(len(texts))
     notes = {}
-    for index, text in enumerate(texts):
-        if (
-            plain(text)
-            and not _EDGES.search(text)
-            and (max_length is None or len(text) <= max_length)
-        ):
-            continue
+    for index in sorted(suspects):
         texts[index], text_notes = clean_text(
-            text, encoding=encoding, max_length=max_length
+            texts[index], encoding=encoding, max_length=max_length
         )
         if text_notes:
             notes[index] = text_notes
