@@ -1,9 +1,11 @@
 """Writes to the handover ledger. The only place a handover file is made."""
 
 import codecs
+import contextlib
 import csv
 import dataclasses
 import datetime
+import gc
 import hashlib
 import io
 import itertools
@@ -162,6 +164,28 @@ class _ClaimWriter:
             cursor.executemany(self.statement, list(zip(*columns)))
 
 
+@contextlib.contextmanager
+def _collector_skips_existing_objects():
+    """Let full garbage collections skip the objects that existed before.
+
+    A handover of 100,000 orders triggers about twenty full collections; each
+    walks every object of the process (Django, the project) to find nothing,
+    a sixth of the handover's time and more the larger it is. ``gc.freeze()``
+    moves the existing objects out of the collector's way until the handover
+    is done; objects made during it are collected as usual, so an adapter's
+    reference cycles are still freed. A process that froze objects itself (a
+    pre-forking server that shares them with its workers) is left alone.
+    """
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _lock_orders(order_ids: list) -> None:
     # Two clerks (or a clerk and cron) handing over the same orders: the second
     # waits here until the first commits, then sees its claims and refuses.
@@ -207,7 +231,7 @@ def hand_over(
     adapter = get_adapter()
     refused, warned = [], []
     try:
-        with transaction.atomic():
+        with _collector_skips_existing_objects(), transaction.atomic():
             _lock_orders(order_ids)
             handover = Handover.objects.create(
                 created_by=user, source=source, encoding=encoding, header_row=header_row

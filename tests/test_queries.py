@@ -255,3 +255,25 @@ def test_a_handover_result_names_warned_and_refused_orders_without_their_rows():
     assert (claim.order_id, claim.values) == (refused.pk, [])
     assert claim.errors
     assert Claim.objects.get(order=warned).values[7] == "AT"
+
+
+def test_full_collections_skip_older_objects_during_a_handover_only():
+    import gc
+
+    first, second = DueOrderFactory.create_batch(2)
+    during = []
+
+    def progress(done):
+        during.append(gc.get_freeze_count())
+
+    services.hand_over(order_ids=[first.pk], source="command", progress=progress)
+    assert during[0] > 0
+    assert gc.get_freeze_count() == 0
+
+    # A process that froze its objects itself keeps them frozen.
+    gc.freeze()
+    try:
+        services.hand_over(order_ids=[second.pk], source="command")
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
