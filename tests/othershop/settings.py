@@ -5,6 +5,8 @@ It reaches django-inkasso only through these settings and its adapter.
 
 from pathlib import Path
 
+import dj_database_url
+
 BASE_DIR = Path(__file__).resolve().parent
 
 SECRET_KEY = "othershop-tests-only"
@@ -46,11 +48,11 @@ TEMPLATES = [
     },
 ]
 
+# SQLite unless DATABASE_URL names another database (CI runs PostgreSQL too).
 DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": BASE_DIR / "othershop.sqlite3",
-    }
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BASE_DIR / 'othershop.sqlite3'}"
+    )
 }
 
 LANGUAGE_CODE = "en-us"

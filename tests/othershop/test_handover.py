@@ -206,7 +206,11 @@ def test_staff_without_the_permission_see_neither_action_nor_handover_page(clien
 
 
 def run_command(*args: str) -> int:
-    """Run ``manage.py inkasso_export`` as a shell would and return its exit status."""
+    """Run ``manage.py inkasso_export`` as a shell would and return its exit status.
+
+    Like any command run this way, it closes the database connections at the
+    end, so the tests that use it commit (``transaction=True``).
+    """
     try:
         ManagementUtility(["manage.py", "inkasso_export", *args]).execute()
     except SystemExit as exit:
@@ -214,7 +218,7 @@ def run_command(*args: str) -> int:
     return 0
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_command_hands_over_the_due_purchases_and_exits_1_for_refused_ones(
     tmp_path, capsys
 ):
@@ -245,7 +249,7 @@ def test_the_command_hands_over_the_due_purchases_and_exits_1_for_refused_ones(
     assert due_order_ids(today=timezone.localdate()) == [refused.pk]
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_command_writes_an_earlier_handover_again_byte_for_byte(tmp_path, capsys):
     DuePurchaseFactory(given_name="Łukasz", town="Graz")
     first, again = tmp_path / "first.csv", tmp_path / "again.csv"
@@ -261,7 +265,7 @@ def test_the_command_writes_an_earlier_handover_again_byte_for_byte(tmp_path, ca
     capsys.readouterr()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_command_with_nothing_due_exits_0_and_records_nothing(tmp_path, capsys):
     PurchaseFactory()
 
