@@ -9,14 +9,16 @@ the status "Inkasso ist in Arbeit", then measures in one run:
 (a) a handover of all of them through ``inkasso.services.hand_over``,
 (b) a baseline: the same 18 columns from one ``values_list`` query written by a
     bare ``csv.writer`` (raw values, no cleaning, no checks, no ledger),
-(c) a handover of the first 10,000 of them.
+(c) a handover of the first 10,000 of them,
+(d) for reference, the adapter alone: reading the claims of all of them, a
+    chunk at a time as the handover does, with no checks, file or ledger.
 
 Each measurement runs in a fresh Python process, so that its memory figure is
 its own: "peak" is the growth of the resident set size (``ru_maxrss``) over the
 resident size just before the measured call, i.e. everything the process held
 at once: Python objects, the database driver's buffers and SQLite's page cache.
-(c) runs inside a transaction that is rolled back so that (a) still finds every
-order due; (a) commits, so its time includes the commit.
+Both handovers commit, so their times include the commit; (c) is deleted
+again afterwards (outside its time) so that (a) finds every order due.
 
 The last line reads ``handover 100000 orders: <ratio>x csv baseline,
 <seconds> s, peak +<MiB> MiB, 10k->100k time x<factor>`` (on one line).
@@ -66,7 +68,7 @@ def _setup_django() -> None:
     django.setup()
 
 
-def _handover(limit: int | None, *, rollback: bool) -> dict:
+def _handover(limit: int | None, *, undo: bool) -> dict:
     import datetime
 
     from django.db import transaction
@@ -79,11 +81,16 @@ def _handover(limit: int | None, *, rollback: bool) -> dict:
         order_ids = order_ids[:limit]
     before = _rss_kib()
     start = time.perf_counter()
-    with transaction.atomic():
-        result = services.hand_over(order_ids=order_ids, source="command", today=today)
-        transaction.set_rollback(rollback)
+    result = services.hand_over(order_ids=order_ids, source="command", today=today)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if undo:
+        # A throwaway database: take the handover out again, so that the next
+        # measurement finds every order due.
+        with transaction.atomic():
+            result.handover.claims.all().delete()
+            result.handover.file_parts.all().delete()
+            result.handover.delete()
     return {
         "orders": len(order_ids),
         "claims": result.count,
@@ -156,15 +163,45 @@ def _baseline(path: str) -> dict:
     }
 
 
+def _reads() -> dict:
+    import datetime
+
+    from inkasso.adapters import get_adapter, get_order_model
+    from inkasso.conf import app_settings
+    from inkasso.expressions import KeyList
+    from inkasso.selectors import batched, due_order_ids
+
+    today = datetime.date.fromisoformat(TODAY)
+    order_ids = due_order_ids(today=today)
+    adapter = get_adapter()
+    model = get_order_model()
+    before = _rss_kib()
+    start = time.perf_counter()
+    count = 0
+    for chunk in batched(order_ids, app_settings.CHUNK_SIZE):
+        orders = model._default_manager.filter(pk__in=KeyList(chunk, model._meta.pk))
+        for _claim in adapter.claims(orders.order_by("pk"), today=today):
+            count += 1
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "orders": count,
+        "seconds": seconds,
+        "peak_mib": max(0, peak - before) / 1024,
+    }
+
+
 def _measure(kind: str, *, small: int, workdir: str) -> dict:
     _setup_django()
     # The service logs one line per handover; the figures are printed below.
     logging.getLogger("inkasso").setLevel(logging.WARNING)
     if kind == "baseline":
         return _baseline(os.path.join(workdir, "baseline.csv"))
+    if kind == "reads":
+        return _reads()
     if kind == "small":
-        return _handover(small, rollback=True)
-    return _handover(None, rollback=False)
+        return _handover(small, undo=True)
+    return _handover(None, undo=False)
 
 
 @contextlib.contextmanager
@@ -210,7 +247,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=10_000)
-    parser.add_argument("--measure", choices=["baseline", "small", "all"])
+    parser.add_argument("--measure", choices=["baseline", "reads", "small", "all"])
     parser.add_argument("--workdir")
     args = parser.parse_args()
 
@@ -285,6 +322,12 @@ def _run(args, env, database) -> int:
     print(
         f"(b) csv baseline, {baseline['orders']} rows: "
         f"{baseline['seconds']:.2f} s, peak +{baseline['peak_mib']:.1f} MiB"
+    )
+    reads = _child("reads", env, args)
+    print(
+        f"(d) the adapter alone, reading {reads['orders']} claims (no checks, "
+        f"file or ledger): {reads['seconds']:.2f} s, "
+        f"{reads['seconds'] / baseline['seconds']:.1f}x csv baseline"
     )
     small = _child("small", env, args)
     print(
