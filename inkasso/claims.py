@@ -82,9 +82,6 @@ class PreparedClaim:
     def ok(self) -> bool:
         return not self.errors
 
-    def refuse(self, reason: str) -> None:
-        self.errors.append(reason)
-
 
 def _quantity(value) -> str:
     if isinstance(value, Decimal):
@@ -143,12 +140,6 @@ def claim_columns(claims: Sequence[ClaimData], *, codes: dict[str, str]) -> dict
         "dunning_date": column("dunning_date"),
         "claim_type": [int(kind) if kind else None for kind in column("claim_type")],
     }
-
-
-def claim_row(data: ClaimData, *, codes: dict[str, str]) -> ClaimRow:
-    """Derive the 18 typed values from what the shop says about a claim."""
-    columns = claim_columns([data], codes=codes)
-    return ClaimRow(**{name: values[0] for name, values in columns.items()})
 
 
 def _note_warnings(notes: dict[str, dict]) -> list[str]:

@@ -4,9 +4,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.validators import validate_email
 from django.test import override_settings
 from django.utils import timezone
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
+from inkasso import claims
 from inkasso.selectors import prepared_claims
 from inkasso.services import hand_over
 from shop.models import DunningLevel, OrderStatus, PaymentMethod
@@ -305,6 +309,23 @@ def test_an_invalid_email_is_left_out_with_a_warning():
     claim = check(order)
     assert claim.values[11] == ""
     assert claim.warnings == ["The e-mail address is not valid and was left out."]
+
+
+@pytest.mark.parametrize(
+    "email", ["o'brien+shop@example.de", "kaethe@localhost", "kaethe@müller.de"]
+)
+def test_unusual_but_valid_emails_are_kept(email):
+    claim = check(DueOrderFactory(customer__email=email))
+    assert claim.values[11] == email
+    assert claim.warnings == []
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(email=st.from_regex(claims._PLAIN_EMAIL, fullmatch=True))
+def test_emails_that_skip_the_full_validation_pass_it(email):
+    # The checker skips validate_email for addresses of a plain shape.
+    assume(len(email) <= 254)
+    validate_email(email)
 
 
 def test_a_claim_below_the_minimum_amount_is_a_warning():
