@@ -10,7 +10,7 @@ from django.utils.module_loading import import_string
 from .adapters import OrderAdapter, get_order_model, missing_adapter_methods
 from .conf import app_settings
 from .formats import encoding_problem
-from .resources import HEADERS, MediafinanzResource
+from .resources import HEADERS, ExportWidget, MediafinanzResource
 
 
 @register()
@@ -133,6 +133,21 @@ def check_resource(app_configs, **kwargs):
                 "mediafinanz file.",
                 hint=f"The columns must be exactly: {'; '.join(HEADERS)}",
                 id="inkasso.E009",
+            )
+        ]
+    if plain := [
+        field.column_name
+        for field in resource_class().get_export_fields()
+        if not isinstance(field.widget, ExportWidget)
+    ]:
+        return [
+            Error(
+                f"INKASSO_RESOURCE {path!r} renders {', '.join(plain)} with a "
+                "widget that is not an inkasso.resources.ExportWidget.",
+                hint="Subclass TextWidget, PhoneWidget, AmountWidget, DateWidget "
+                "or ExportWidget: they clean values for the file and render "
+                "whole columns.",
+                id="inkasso.E018",
             )
         ]
     return []

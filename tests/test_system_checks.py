@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from django.core.checks import run_checks
+from import_export import widgets
+from import_export.fields import Field
 
 from inkasso.adapters import ClaimData, OrderAdapter
 from inkasso.resources import MediafinanzResource
@@ -61,6 +63,10 @@ class ReorderedResource(MediafinanzResource):
             "vorname",
             *MediafinanzResource.Meta.export_order[2:],
         )
+
+
+class PlainWidgetResource(MediafinanzResource):
+    firma = Field(attribute="company", column_name="Firma", widget=widgets.CharWidget())
 
 
 class RenamedResource(MediafinanzResource):
@@ -193,6 +199,11 @@ def test_a_resource_that_changes_the_18_headers_or_their_order_is_reported(
 ):
     settings.INKASSO_RESOURCE = f"tests.test_system_checks.{name}"
     assert inkasso_check_ids() == ["inkasso.E009"]
+
+
+def test_a_resource_with_a_widget_that_does_not_clean_values_is_reported(settings):
+    settings.INKASSO_RESOURCE = "tests.test_system_checks.PlainWidgetResource"
+    assert inkasso_check_ids() == ["inkasso.E018"]
 
 
 @pytest.mark.parametrize("encoding", ["no-such-codec", "utf-16", "cp037", "utf-32"])
