@@ -61,6 +61,25 @@ def prepared_claims(
         )
         orders = model._default_manager.filter(pk__in=keys).order_by("pk")
         claims = checker.prepare_many(list(adapter.claims(orders, today=today)))
+        found = {claim.order_id for claim in claims}
+        claims += [
+            PreparedClaim(
+                order_id=pk,
+                label=str(pk),
+                values=[],
+                amount=None,
+                invoice_number="",
+                errors=[
+                    _(
+                        "The shop has no claim data for this order; "
+                        "it may have been deleted."
+                    )
+                ],
+                warnings=[],
+            )
+            for pk in chunk
+            if pk not in found
+        ]
         for claim in claims:
             if claim.order_id in existing:
                 claim.errors.insert(

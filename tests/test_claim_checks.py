@@ -365,3 +365,21 @@ def test_dates_are_independent_of_the_active_language():
         german = check(order).values
     assert english == german
     assert "vom 04.03.2026" in english[14]
+
+
+def test_an_order_the_shop_no_longer_has_is_refused_by_its_key():
+    order = DueOrderFactory()
+    missing = order.pk + 1000
+
+    [claims] = prepared_claims(
+        order_ids=[order.pk, missing], today=timezone.localdate()
+    )
+
+    assert [(claim.order_id, claim.ok) for claim in claims] == [
+        (order.pk, True),
+        (missing, False),
+    ]
+    assert claims[1].label == str(missing)
+    assert claims[1].errors == [
+        "The shop has no claim data for this order; it may have been deleted."
+    ]
