@@ -584,8 +584,15 @@ class DirectPaymentInline(admin.TabularInline):
     verbose_name_plural = _(
         "payments received directly from the debtor (report them to mediafinanz)"
     )
-    fields = ["received_on", "amount", "recorded_at", "recorded_by", "reported_at"]
-    readonly_fields = ["recorded_at", "recorded_by", "reported_at"]
+    fields = [
+        "received_on",
+        "amount",
+        "recorded_at",
+        "recorded_by",
+        "reported_at",
+        "reported_by",
+    ]
+    readonly_fields = ["recorded_at", "recorded_by", "reported_at", "reported_by"]
 
     def has_view_permission(self, request, obj=None):
         return can_hand_over(request)
@@ -747,7 +754,7 @@ class ClaimAdmin(LedgerAdmin):
 
 @admin.action(description=_("Mark as reported to mediafinanz"))
 def mark_reported(modeladmin, request, queryset):
-    count = services.mark_direct_payments_reported(payments=queryset)
+    count = services.mark_direct_payments_reported(payments=queryset, user=request.user)
     modeladmin.message_user(
         request,
         ngettext(
@@ -773,9 +780,10 @@ class DirectPaymentAdmin(LedgerAdmin):
         "recorded_at",
         "recorded_by",
         "reported_at",
+        "reported_by",
     ]
     list_filter = [ReportedFilter, "received_on"]
-    list_select_related = ["claim__order", "recorded_by"]
+    list_select_related = ["claim__order", "recorded_by", "reported_by"]
     search_fields = ["claim__invoice_number", "claim__file_number"]
     date_hierarchy = "received_on"
     actions = [mark_reported]

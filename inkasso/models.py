@@ -181,6 +181,14 @@ class DirectPayment(models.Model):
     reported_at = models.DateTimeField(
         _("reported to mediafinanz at"), null=True, blank=True
     )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
 
     class Meta:
         verbose_name = _("direct payment")

@@ -375,11 +375,12 @@ def record_direct_payment(
     )
 
 
-def mark_direct_payments_reported(*, payments: Iterable[DirectPayment]) -> int:
-    """Record that these direct payments were reported to mediafinanz; return how many.
+def mark_direct_payments_reported(*, payments: Iterable[DirectPayment], user) -> int:
+    """Record who reported these direct payments to mediafinanz, and when.
 
-    A payment reported before keeps its first date.
+    Return how many were newly marked; a payment reported before keeps its
+    first date and reporter.
     """
     return DirectPayment.objects.filter(
         pk__in=[payment.pk for payment in payments], reported_at__isnull=True
-    ).update(reported_at=timezone.now())
+    ).update(reported_at=timezone.now(), reported_by=user)

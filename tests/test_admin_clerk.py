@@ -13,6 +13,7 @@ from django.utils import timezone
 from inkasso import services
 from inkasso.models import Claim, DirectPayment, Handover
 from tests.factories import DueOrderFactory, OrderFactory, days_ago
+from tests.users import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -254,7 +255,8 @@ def test_direct_payments_are_listed_for_reporting_and_marked_as_reported(
         )
         for claim in claims
     )
-    services.mark_direct_payments_reported(payments=[reported])
+    colleague = UserFactory(username="colleague")
+    services.mark_direct_payments_reported(payments=[reported], user=colleague)
     reported.refresh_from_db()
     first_report = reported.reported_at
     url = reverse("admin:inkasso_directpayment_changelist")
@@ -277,7 +279,8 @@ def test_direct_payments_are_listed_for_reporting_and_marked_as_reported(
     pending.refresh_from_db()
     reported.refresh_from_db()
     assert pending.reported_at is not None
-    assert reported.reported_at == first_report
+    assert pending.reported_by == clerk
+    assert (reported.reported_at, reported.reported_by) == (first_report, colleague)
 
 
 def test_a_withdrawal_is_recorded_with_who_when_and_why(clerk_client, clerk):
