@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from . import selectors, services
 from .adapters import get_adapter, get_order_model
 from .conf import app_settings
+from .expressions import KeyList
 from .models import Claim, DirectPayment, Handover
 
 PERMISSION = "inkasso.hand_over"
@@ -220,6 +221,7 @@ class InkassoFilter(admin.SimpleListFilter):
             refused = _refused_order_ids(
                 list(due.order_by("pk").values_list("pk", flat=True)), today=today
             )
+            refused = KeyList(refused, queryset.model._meta.pk)
             if value == "blocked":
                 return due.filter(pk__in=refused)
             return due.exclude(pk__in=refused)

@@ -1,5 +1,6 @@
 """Query expressions that keep a large handover's SQL cheap to build."""
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Expression, Field
 
 
@@ -18,7 +19,15 @@ class KeyList(Expression):
         self.keys = list(keys)
 
     def as_sql(self, compiler, connection):
+        if not self.keys:
+            # As for an empty ``__in``: filter() matches nothing, exclude() all.
+            raise EmptyResultSet
         prepare = self.output_field.get_db_prep_value
         params = [prepare(key, connection) for key in self.keys]
-        # An empty list matches nothing, as an empty ``__in`` does.
-        return ", ".join(["%s"] * len(params)) or "NULL", params
+        if all(param.__class__ is int for param in params):
+            # Integers are written into the SQL: nothing to escape, and no
+            # limit on the number of parameters applies (SQLite's is 32,766).
+            sql, params = ", ".join(map(str, params)), []
+        else:
+            sql = ", ".join(["%s"] * len(params))
+        return sql, params
