@@ -62,7 +62,8 @@ def _unsign_selection(request, token: str) -> list:
         raise PermissionDenied from None
     if data["user"] != str(request.user.pk):
         raise PermissionDenied
-    return data["orders"]
+    to_python = get_order_model()._meta.pk.to_python
+    return [to_python(pk) for pk in data["orders"]]
 
 
 def _check_report(order_ids: list, *, today: datetime.date, encoding: str) -> dict:

@@ -52,7 +52,9 @@ def prepared_claims(
     adapter = get_adapter()
     checker = ClaimChecker(resource=get_resource(), today=today, encoding=encoding)
     model = get_order_model()
-    for chunk in batched(order_ids, app_settings.CHUNK_SIZE):
+    # Keys as the model has them: a UUID that came as text from a form, too.
+    to_python = model._meta.pk.to_python
+    for chunk in batched(map(to_python, order_ids), app_settings.CHUNK_SIZE):
         keys = KeyList(chunk, model._meta.pk)
         existing = dict(
             active_claims()

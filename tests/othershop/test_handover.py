@@ -1,9 +1,11 @@
 """The handover, end to end, in a shop whose orders look nothing like the demo's."""
 
 import hashlib
+import html
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.management import ManagementUtility, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -145,6 +147,11 @@ def test_the_admin_action_confirms_then_hands_over_and_records_the_file(clerk_cl
     assert response["Location"] == (
         reverse("admin:inkasso_handover_change", args=[handover.pk]) + "?download=1"
     )
+    # The UUIDs came back as text from the signed selection: still the same
+    # orders, none refused for want of claim data.
+    refusal, done = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "was not handed over: Land 'ATLANTIS'" in html.unescape(refusal)
+    assert done.startswith("1 claim was handed over to mediafinanz.")
     assert handover.source == Handover.Source.ADMIN
     assert handover.created_by.username == "buchhaltung"
     assert list(handover.claims.values_list("order_id", flat=True)) == [good.pk]
