@@ -192,6 +192,13 @@ class DunningLetter(models.Model):
         verbose_name = _("dunning letter")
         verbose_name_plural = _("dunning letters")
         ordering = ["sent_on", "level", "id"]
+        # An order's last letter (shop.selectors) is read from this index
+        # without sorting, for every row of the order list and the handover.
+        indexes = [
+            models.Index(
+                fields=["order", "sent_on", "level", "id"], name="shop_last_letter"
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_level_display()} ({self.sent_on:%d.%m.%Y})"
