@@ -24,10 +24,17 @@ class KeyList(Expression):
             raise EmptyResultSet
         prepare = self.output_field.get_db_prep_value
         params = [prepare(key, connection) for key in self.keys]
-        if all(param.__class__ is int for param in params):
-            # Integers are written into the SQL: nothing to escape, and no
-            # limit on the number of parameters applies (SQLite's is 32,766).
-            sql, params = ", ".join(map(str, params)), []
-        else:
-            sql = ", ".join(["%s"] * len(params))
-        return sql, params
+        if len(params) > MAX_PARAMETERS and all(
+            param.__class__ is int for param in params
+        ):
+            # More keys than a statement may have parameters: integers need
+            # no escaping and are written into the SQL. Not below the limit:
+            # the text would differ for every chunk, and SQLite keeps the last
+            # 128 statements compiled (40 MiB for a 100,000-order handover).
+            return ", ".join(map(str, params)), []
+        return ", ".join(["%s"] * len(params)), params
+
+
+# SQLite's default limit on the parameters of a statement; PostgreSQL's, with
+# server-side binding, is 65,535.
+MAX_PARAMETERS = 32_766

@@ -2,7 +2,7 @@
 
 import pytest
 
-from inkasso.expressions import KeyList
+from inkasso.expressions import MAX_PARAMETERS, KeyList
 from shop.models import Order
 from tests.factories import OrderFactory
 
@@ -27,15 +27,20 @@ def test_an_empty_key_list_matches_nothing():
     assert Order.objects.exclude(pk__in=KeyList([], PK)).count() == 1
 
 
-def test_integer_keys_are_written_into_the_sql_beyond_any_parameter_limit():
+def test_integer_keys_beyond_the_parameter_limit_are_written_into_the_sql():
     order = OrderFactory()
-    keys = [*range(order.pk + 1, order.pk + 40_001), order.pk]
+    keys = [*range(order.pk + 1, order.pk + MAX_PARAMETERS + 1), order.pk]
 
     matched = Order.objects.filter(pk__in=KeyList(keys, PK))
 
-    sql, params = matched.query.sql_with_params()
-    assert params == ()
+    assert matched.query.sql_with_params()[1] == ()
     assert list(matched) == [order]
+
+
+def test_integer_keys_within_the_limit_are_parameters_so_the_statement_is_reused():
+    keys = [1, 2, 3]
+    query = Order.objects.filter(pk__in=KeyList(keys, PK)).query
+    assert query.sql_with_params()[1] == (1, 2, 3)
 
 
 def test_keys_that_are_not_integers_are_parameters():
