@@ -774,17 +774,8 @@ def mark_reported(modeladmin, request, queryset):
 class DirectPaymentAdmin(LedgerAdmin):
     """Payments to report to mediafinanz: the debtor paid the shop directly."""
 
-    list_display = [
-        "claim",
-        "file_number",
-        "order",
-        "received_on",
-        "amount",
-        "recorded_at",
-        "recorded_by",
-        "reported_at",
-        "reported_by",
-    ]
+    # The claim it belongs to, then the payment as the claim's page shows it.
+    list_display = ["claim", "file_number", "order", *DirectPaymentInline.fields]
     list_filter = [ReportedFilter, "received_on"]
     list_select_related = ["claim__order", "recorded_by", "reported_by"]
     search_fields = ["claim__invoice_number", "claim__file_number"]
