@@ -8,10 +8,10 @@ ledger) is django-inkasso's job.
 
 import dataclasses
 import datetime
-import enum
 import functools
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
+from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
@@ -19,19 +19,17 @@ from django.db.models import Model, QuerySet
 from django.utils.module_loading import import_string
 
 from .conf import app_settings
-from .expressions import KeyList
+from .contract import ClaimType, Salutation
 
-
-class Salutation(enum.Enum):
-    UNKNOWN = ""
-    MALE = "male"
-    FEMALE = "female"
-
-
-class ClaimType(enum.IntEnum):
-    GOODS_DELIVERED = 1
-    GOODS_PREPAID_NOT_SHIPPED = 2
-    SERVICE = 3
+__all__ = [
+    "ClaimData",
+    "ClaimType",
+    "OrderAdapter",
+    "OrderClaim",
+    "Salutation",
+    "get_adapter",
+    "get_order_model",
+]
 
 
 @dataclasses.dataclass(slots=True)
@@ -69,15 +67,29 @@ class ClaimData:
     is_cancelled: bool = False
 
 
+class OrderClaim(NamedTuple):
+    """One order as the adapter reports it: its key, its label and its claim.
+
+    ``refusal`` is the shop's own reason not to hand the order over (a status
+    workflow that does not allow it, say); ``data`` may then be None.
+    """
+
+    order_id: Any
+    label: str
+    data: ClaimData | None
+    refusal: str = ""
+
+
 class OrderAdapter:
     """Base class for the adapter a host shop names in ``INKASSO_ADAPTER``.
 
     Override :meth:`claim_data` (or, to read a chunk of orders at once,
     :meth:`claims`). A shop whose orders have a status field sets
     :attr:`status_field` and :attr:`collection_status` and is done: the
-    defaults of :meth:`due_orders`, :meth:`mark_handed_over` and
-    :meth:`mark_withdrawn` use them. A shop without such a field overrides
-    those methods instead.
+    defaults of :meth:`collection_orders`, :meth:`due_orders`,
+    :meth:`mark_handed_over` and :meth:`mark_withdrawn` use them. A shop
+    without such a field overrides those methods instead. To refuse an order
+    for a reason of the shop's own, return it from :meth:`refusal`.
     """
 
     #: Name of the order model's status field, e.g. ``"status"``.
@@ -88,6 +100,9 @@ class OrderAdapter:
     #: The status an order gets back when its claim is withdrawn; ``None``
     #: leaves the status as it is.
     withdrawn_status = None
+    #: How the clerk calls :attr:`collection_status` ("Inkasso ist in
+    #: Arbeit"); pages that promise a status change show it, or say nothing.
+    collection_status_label = None
 
     def get_queryset(self, queryset: QuerySet) -> QuerySet:
         """Return ``queryset`` prepared for :meth:`claim_data` (joins, prefetches).
@@ -100,48 +115,69 @@ class OrderAdapter:
         """Return the claim that ``order`` makes, in the shop's own values."""
         raise NotImplementedError("An inkasso adapter must implement claim_data().")
 
+    def refusal(self, order: Model) -> str:
+        """Return why the shop does not allow ``order`` to be handed over, or ``""``.
+
+        The reason is shown to the clerk as it is (translate it yourself).
+        """
+        return ""
+
     def claims(
         self, queryset: QuerySet, *, today: datetime.date
-    ) -> Iterator[tuple[object, str, ClaimData]]:
-        """Yield ``(pk, label, claim data)`` for the orders of ``queryset``.
+    ) -> Iterator[OrderClaim]:
+        """Yield an :class:`OrderClaim` for each order of ``queryset``.
 
         Called once per chunk of orders. The default reads model instances
-        through :meth:`get_queryset` and asks :meth:`claim_data` and
-        :meth:`order_label` about each. Building model instances is most of
-        the time a large handover takes: a shop that hands over tens of
-        thousands of orders at once can override this to read ``values_list()``
-        rows instead, as the demo shop's adapter does.
+        through :meth:`get_queryset` and asks :meth:`order_label`,
+        :meth:`refusal` and :meth:`claim_data` about each. A shop can override
+        it to read ``values_list()`` rows instead, as the demo shop does.
         """
         for order in self.get_queryset(queryset).order_by("pk"):
-            yield order.pk, self.order_label(order), self.claim_data(order, today=today)
+            label = self.order_label(order)
+            if refusal := self.refusal(order):
+                yield OrderClaim(order.pk, label, None, refusal=str(refusal))
+            else:
+                yield OrderClaim(order.pk, label, self.claim_data(order, today=today))
 
-    def due_orders(self, *, today: datetime.date) -> QuerySet:
-        """Return the orders that the shop's status flow marks for collection."""
+    def collection_orders(self) -> QuerySet | None:
+        """Return the orders that the shop marks as being in debt collection.
+
+        An order with an open claim that is no longer among them was changed
+        in the shop after its handover (paid, cancelled): the ledger flags its
+        claim. None means the shop cannot tell.
+        """
         if not _uses_status(self):
-            raise NotImplementedError(
-                "An inkasso adapter must set status_field and collection_status "
-                "or implement due_orders()."
-            )
+            return None
         return get_order_model()._default_manager.filter(
             **{self.status_field: self.collection_status}
         )
 
-    def mark_handed_over(self, order_ids: Iterable) -> None:
+    def due_orders(self, *, today: datetime.date) -> QuerySet:
+        """Return the orders that the shop's status flow marks for collection.
+
+        The ledger leaves out those with a claim, open or withdrawn.
+        """
+        orders = self.collection_orders()
+        if orders is None:
+            raise NotImplementedError(
+                "An inkasso adapter must set status_field and collection_status "
+                "or implement due_orders()."
+            )
+        return orders
+
+    def mark_handed_over(self, order_ids: Iterable, *, handover) -> None:
         """Record in the shop that these orders went to debt collection."""
         if not _uses_status(self):
             raise NotImplementedError(
                 "An inkasso adapter must set status_field and collection_status "
                 "or implement mark_handed_over()."
             )
-        model = get_order_model()
-        model._default_manager.filter(
-            pk__in=KeyList(order_ids, model._meta.pk)
-        ).exclude(**{self.status_field: self.collection_status}).update(
+        get_order_model()._default_manager.filter(pk__in=list(order_ids)).exclude(
             **{self.status_field: self.collection_status}
-        )
+        ).update(**{self.status_field: self.collection_status})
 
-    def mark_withdrawn(self, order: Model) -> None:
-        """Record in the shop that the claim of ``order`` was withdrawn."""
+    def mark_withdrawn(self, order: Model, *, claim) -> None:
+        """Record in the shop that ``claim``, the claim of ``order``, was withdrawn."""
         if self.status_field and self.withdrawn_status is not None:
             type(order)._default_manager.filter(pk=order.pk).update(
                 **{self.status_field: self.withdrawn_status}

@@ -16,10 +16,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors, services
+from . import selectors, services, validators
 from .adapters import get_adapter, get_order_model
 from .conf import app_settings
-from .expressions import KeyList
+from .exceptions import InkassoError
 from .models import Claim, DirectPayment, Handover
 
 PERMISSION = "inkasso.hand_over"
@@ -66,31 +66,6 @@ def _unsign_selection(request, token: str) -> list:
     return [to_python(pk) for pk in data["orders"]]
 
 
-def _check_report(order_ids: list, *, today: datetime.date, encoding: str) -> dict:
-    accepted, refused = [], []
-    accepted_count = refused_count = 0
-    for chunk in selectors.prepared_claims(
-        order_ids=order_ids, today=today, encoding=encoding
-    ):
-        for claim in chunk:
-            if claim.ok:
-                accepted_count += 1
-                if len(accepted) < PREVIEW_LIMIT:
-                    accepted.append(claim)
-            else:
-                refused_count += 1
-                if len(refused) < PREVIEW_LIMIT:
-                    refused.append(claim)
-    return {
-        "accepted": accepted,
-        "refused": refused,
-        "accepted_count": accepted_count,
-        "refused_count": refused_count,
-        "accepted_more": accepted_count - len(accepted),
-        "refused_more": refused_count - len(refused),
-    }
-
-
 def _handover_done(request, result: services.HandoverResult) -> HttpResponseRedirect:
     """Tell the clerk what happened and send them to the handover and its file."""
     opts = get_order_model()._meta
@@ -109,7 +84,7 @@ def _handover_done(request, result: services.HandoverResult) -> HttpResponseRedi
                 gettext("Open the order to fix it"),
             ),
         )
-    if (more := len(result.refused) - REFUSED_MESSAGES) > 0:
+    if (more := result.report.refused_count - REFUSED_MESSAGES) > 0:
         messages.error(
             request,
             ngettext(
@@ -159,7 +134,7 @@ def hand_over_to_mediafinanz(modeladmin, request, queryset):
                 user=request.user,
                 encoding=form.cleaned_data["encoding"],
             )
-        except services.HandoverError as exc:
+        except InkassoError as exc:
             modeladmin.message_user(request, str(exc), messages.ERROR)
             return None
         return _handover_done(request, result)
@@ -167,6 +142,12 @@ def hand_over_to_mediafinanz(modeladmin, request, queryset):
     order_ids = list(queryset.order_by("pk").values_list("pk", flat=True))
     encoding = form.initial.get("encoding") or app_settings.ENCODING
     opts = modeladmin.model._meta
+    report = selectors.check_orders(
+        order_ids=order_ids,
+        today=timezone.localdate(),
+        encoding=encoding,
+        keep=PREVIEW_LIMIT,
+    )
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": _("Hand over to mediafinanz"),
@@ -177,7 +158,14 @@ def hand_over_to_mediafinanz(modeladmin, request, queryset):
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         "action_name": "hand_over_to_mediafinanz",
         "order_change_url": f"admin:{opts.app_label}_{opts.model_name}_change",
-        **_check_report(order_ids, today=timezone.localdate(), encoding=encoding),
+        "report": report,
+        "accepted": report.accepted,
+        "refused": report.refused,
+        "accepted_count": report.accepted_count,
+        "refused_count": report.refused_count,
+        "accepted_more": report.accepted_more,
+        "refused_more": report.refused_more,
+        "status_label": get_adapter().collection_status_label,
     }
     return TemplateResponse(
         request, "admin/inkasso/hand_over_confirmation.html", context
@@ -187,7 +175,7 @@ def hand_over_to_mediafinanz(modeladmin, request, queryset):
 def _refused_order_ids(order_ids: list, *, today: datetime.date) -> list:
     return [
         claim.order_id
-        for chunk in selectors.prepared_claims(order_ids=order_ids, today=today)
+        for chunk in selectors.checked_claims(order_ids=order_ids, today=today)
         for claim in chunk
         if not claim.ok
     ]
@@ -212,9 +200,7 @@ class InkassoFilter(admin.SimpleListFilter):
         value = self.value()
         if value in ("due", "ready", "blocked"):
             today = timezone.localdate()
-            due = queryset.filter(
-                pk__in=get_adapter().due_orders(today=today).values("pk")
-            ).exclude(pk__in=selectors.active_claims().values("order_id"))
+            due = queryset.filter(pk__in=selectors.due_orders(today=today).values("pk"))
             if value == "due":
                 return due
             # Only the checks know what blocks an order; they run over the due
@@ -222,7 +208,6 @@ class InkassoFilter(admin.SimpleListFilter):
             refused = _refused_order_ids(
                 list(due.order_by("pk").values_list("pk", flat=True)), today=today
             )
-            refused = KeyList(refused, queryset.model._meta.pk)
             if value == "blocked":
                 return due.filter(pk__in=refused)
             return due.exclude(pk__in=refused)
@@ -271,14 +256,13 @@ class InkassoOrderAdminMixin:
         today = timezone.localdate()
         candidates = [order.pk for order in orders if not order.inkasso_claim_id]
         due = sorted(
-            get_adapter()
-            .due_orders(today=today)
+            selectors.due_orders(today=today)
             .filter(pk__in=candidates)
             .values_list("pk", flat=True)
         )
         errors = {
             claim.order_id: claim.errors
-            for chunk in selectors.prepared_claims(order_ids=due, today=today)
+            for chunk in selectors.checked_claims(order_ids=due, today=today)
             for claim in chunk
         }
         show_claims = can_hand_over(request)
@@ -344,6 +328,23 @@ class InkassoOrderAdminMixin:
             *super().get_urls(),
         ]
 
+    def get_readonly_fields(self, request, obj=None):
+        """Keep the status of an order with mediafinanz as the handover set it.
+
+        A form opened before the handover would otherwise put the old status
+        back on save, and the shop and the ledger would disagree.
+        """
+        readonly = list(super().get_readonly_fields(request, obj))
+        status_field = get_adapter().status_field
+        if (
+            obj is not None
+            and status_field
+            and status_field not in readonly
+            and selectors.active_claims().filter(order_id=obj.pk).exists()
+        ):
+            readonly.append(status_field)
+        return readonly
+
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         context["can_hand_over"] = obj is not None and can_hand_over(request)
         if context["can_hand_over"]:
@@ -373,16 +374,14 @@ class InkassoOrderAdminMixin:
                     user=request.user,
                     encoding=form.cleaned_data["encoding"],
                 )
-            except services.HandoverError as exc:
+            except InkassoError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
             else:
                 response = _handover_done(request, result)
                 if response is not None:
                     return response
             return HttpResponseRedirect(request.path)
-        [claim] = next(
-            selectors.prepared_claims(order_ids=[order.pk], today=timezone.localdate())
-        )
+        claim = selectors.check_order(order.pk, today=timezone.localdate())
         opts = self.model._meta
         context = {
             **self.admin_site.each_context(request),
@@ -424,6 +423,19 @@ class FileNumberFilter(admin.SimpleListFilter):
             return queryset.filter(file_number="")
         if self.value() == "recorded":
             return queryset.exclude(file_number="")
+        return queryset
+
+
+class OrderChangedFilter(admin.SimpleListFilter):
+    title = _("order changed in the shop")
+    parameter_name = "order_changed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Changed since the handover: tell mediafinanz"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=selectors.changed_claims().values("pk"))
         return queryset
 
 
@@ -558,22 +570,53 @@ class HandoverAdmin(LedgerAdmin):
 
 
 class DirectPaymentForm(forms.ModelForm):
+    above_remaining = forms.BooleanField(
+        label=_("above the open amount: confirmed"),
+        required=False,
+        help_text=_("Tick it if the debtor really paid more than is still open."),
+    )
+
     class Meta:
         model = DirectPayment
         fields = ["received_on", "amount"]
         # A German clerk types 25,50.
         localized_fields = ["amount"]
 
+    def clean(self):
+        cleaned_data = super().clean()
+        amount = cleaned_data.get("amount")
+        claim = self.instance.claim if self.instance.claim_id else None
+        if claim is not None and amount and not cleaned_data.get("above_remaining"):
+            remaining = services.remaining_amount(claim)
+            if amount > remaining:
+                raise forms.ValidationError(
+                    _(
+                        "The payment is above the %(remaining)s EUR still open on "
+                        "the claim. Tick “above the open amount: confirmed” if it "
+                        "is right."
+                    ),
+                    params={
+                        "remaining": formats.number_format(remaining, 2, use_l10n=True)
+                    },
+                )
+        return cleaned_data
+
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
-        if amount is not None and amount <= 0:
-            raise forms.ValidationError(_("A direct payment must be above zero."))
+        if amount is not None:
+            validators.validate_payment_amount(amount)
         return amount
 
     def clean_received_on(self):
         received_on = self.cleaned_data["received_on"]
-        if received_on and received_on > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
+        if received_on:
+            validators.validate_payment_date(
+                received_on,
+                today=timezone.localdate(),
+                invoice_date=getattr(self.instance.claim, "invoice_date", None)
+                if self.instance.claim_id
+                else None,
+            )
         return received_on
 
 
@@ -590,6 +633,7 @@ class DirectPaymentInline(admin.TabularInline):
     fields = [
         "received_on",
         "amount",
+        "above_remaining",
         "recorded_at",
         "recorded_by",
         "reported_at",
@@ -631,7 +675,7 @@ class ClaimAdmin(LedgerAdmin):
         "handover",
         "warning_count",
     ]
-    list_filter = [ClaimStateFilter, "handover", FileNumberFilter]
+    list_filter = [ClaimStateFilter, OrderChangedFilter, "handover", FileNumberFilter]
     list_select_related = ["handover", "order"]
     search_fields = ["invoice_number", "file_number"]
     fields = [
@@ -644,7 +688,8 @@ class ClaimAdmin(LedgerAdmin):
         "file_number",
         "file_number_recorded",
         "row_values",
-        "warnings",
+        "warning_list",
+        "order_changed",
         "withdrawn_at",
         "withdrawn_by",
         "withdrawal_reason",
@@ -674,6 +719,19 @@ class ClaimAdmin(LedgerAdmin):
     def warning_count(self, obj):
         return len(obj.warnings)
 
+    @admin.display(description=_("warnings"))
+    def warning_list(self, obj):
+        return (
+            format_html_join(
+                "", "<li>{}</li>", ((problem.message,) for problem in obj.problems)
+            )
+            or "–"
+        )
+
+    @admin.display(description=_("order changed in the shop"), boolean=True)
+    def order_changed(self, obj):
+        return selectors.changed_claims().filter(pk=obj.pk).exists()
+
     @admin.display(description=_("values as handed over"))
     def row_values(self, obj):
         from .resources import get_resource
@@ -702,6 +760,7 @@ class ClaimAdmin(LedgerAdmin):
                 claim=form.instance,
                 amount=inline_form.cleaned_data["amount"],
                 received_on=inline_form.cleaned_data["received_on"],
+                above_remaining=inline_form.cleaned_data.get("above_remaining", False),
                 user=request.user,
             )
             for inline_form in formset.forms
@@ -730,14 +789,14 @@ class ClaimAdmin(LedgerAdmin):
                 services.withdraw_claim(
                     claim=claim, user=request.user, reason=form.cleaned_data["reason"]
                 )
-            except services.HandoverError as exc:
+            except InkassoError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
             else:
                 self.message_user(
                     request,
                     gettext(
-                        "The claim %(claim)s was withdrawn; the order can be "
-                        "handed over again."
+                        "The claim %(claim)s was withdrawn. The order is not "
+                        "handed over again unless you select it yourself."
                     )
                     % {"claim": claim},
                     messages.SUCCESS,
@@ -775,7 +834,12 @@ class DirectPaymentAdmin(LedgerAdmin):
     """Payments to report to mediafinanz: the debtor paid the shop directly."""
 
     # The claim it belongs to, then the payment as the claim's page shows it.
-    list_display = ["claim", "file_number", "order", *DirectPaymentInline.fields]
+    list_display = [
+        "claim",
+        "file_number",
+        "order",
+        *[name for name in DirectPaymentInline.fields if name != "above_remaining"],
+    ]
     list_filter = [ReportedFilter, "received_on"]
     list_select_related = ["claim__order", "recorded_by", "reported_by"]
     search_fields = ["claim__invoice_number", "claim__file_number"]

@@ -9,8 +9,8 @@ from django.utils.module_loading import import_string
 
 from .adapters import OrderAdapter, get_order_model, missing_adapter_methods
 from .conf import app_settings
-from .formats import encoding_problem
-from .resources import HEADERS, ExportWidget, MediafinanzResource
+from .contract import encoding_problem
+from .resources import ExportWidget, MediafinanzResource, contract_headers
 
 
 @register()
@@ -125,13 +125,13 @@ def check_resource(app_configs, **kwargs):
                 id="inkasso.E008",
             )
         ]
-    headers = tuple(resource_class().get_export_headers())
-    if headers != HEADERS:
+    headers = contract_headers()
+    if resource_class().get_export_headers() != headers:
         return [
             Error(
                 f"INKASSO_RESOURCE {path!r} changes the 18 columns of the "
                 "mediafinanz file.",
-                hint=f"The columns must be exactly: {'; '.join(HEADERS)}",
+                hint=f"The columns must be exactly: {'; '.join(headers)}",
                 id="inkasso.E009",
             )
         ]
@@ -144,9 +144,9 @@ def check_resource(app_configs, **kwargs):
             Error(
                 f"INKASSO_RESOURCE {path!r} renders {', '.join(plain)} with a "
                 "widget that is not an inkasso.resources.ExportWidget.",
-                hint="Subclass TextWidget, PhoneWidget, AmountWidget, DateWidget "
-                "or ExportWidget: they clean values for the file and render "
-                "whole columns.",
+                hint="Subclass TextWidget, PhoneWidget, EmailWidget, AmountWidget, "
+                "DateWidget or ExportWidget: they make every value safe for the "
+                "file.",
                 id="inkasso.E018",
             )
         ]

@@ -1,13 +1,14 @@
 import csv
 
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import contract
 from .conf import app_settings
-from .formats import HandoverDialect
+from .validators import validate_file_number
 
 
 class Handover(models.Model):
@@ -53,7 +54,8 @@ class Handover(models.Model):
 
     @property
     def filename(self) -> str:
-        return f"mediafinanz-{self.pk:06d}-{self.created_at:%Y%m%d-%H%M}.csv"
+        created = timezone.localtime(self.created_at)
+        return f"mediafinanz-{self.pk:06d}-{created:%Y%m%d-%H%M}.csv"
 
 
 class HandoverFilePart(models.Model):
@@ -77,11 +79,6 @@ class HandoverFilePart(models.Model):
         return f"{self.handover_id}/{self.index}"
 
 
-file_number_validator = RegexValidator(
-    r"^\d{11}$", _("The mediafinanz file number has exactly 11 digits.")
-)
-
-
 class Claim(models.Model):
     """An order as it was handed over: the 18 values and what happened since."""
 
@@ -102,13 +99,21 @@ class Claim(models.Model):
         verbose_name=_("order"),
     )
     row_number = models.PositiveIntegerField(_("row"))
-    invoice_number = models.CharField(_("invoice number"), max_length=40)
+    invoice_number = models.CharField(
+        _("invoice number"), max_length=contract.MAX_INVOICE_NUMBER
+    )
+    invoice_date = models.DateField(_("invoice date"), null=True, blank=True)
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     line = models.TextField(
         _("line as handed over"),
         help_text=_("The claim's line in the handover file, without its line end."),
     )
-    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    warnings = models.JSONField(
+        _("warnings"),
+        default=list,
+        blank=True,
+        help_text=_("The warnings of the checks, as codes with their values."),
+    )
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.OPEN
     )
@@ -116,7 +121,7 @@ class Claim(models.Model):
         _("mediafinanz file number"),
         max_length=11,
         blank=True,
-        validators=[file_number_validator],
+        validators=[validate_file_number],
         help_text=_("Aktenzeichen, 11 digits, as mediafinanz reports it."),
     )
     file_number_recorded_at = models.DateTimeField(null=True, blank=True)
@@ -147,7 +152,12 @@ class Claim(models.Model):
                 fields=["order"],
                 condition=~Q(state="withdrawn"),
                 name="inkasso_one_active_claim_per_order",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["invoice_number"],
+                condition=~Q(state="withdrawn"),
+                name="inkasso_one_active_claim_per_invoice_number",
+            ),
         ]
 
     def __str__(self):
@@ -156,7 +166,14 @@ class Claim(models.Model):
     @property
     def values(self) -> list[str]:
         """Return the 18 values of the claim's line, as handed over."""
-        return next(csv.reader([self.line], dialect=HandoverDialect))
+        return next(csv.reader([self.line], dialect=contract.HandoverDialect))
+
+    @property
+    def problems(self) -> list:
+        """Return the warnings of the claim as :class:`inkasso.rules.Problem`."""
+        from .rules import Problem
+
+        return [Problem.from_json(value) for value in self.warnings]
 
 
 class DirectPayment(models.Model):

@@ -1,121 +1,168 @@
 """The 18-column layout of the mediafinanz handover file.
 
-:class:`MediafinanzResource` is the only definition of the columns: their
-headers, order and value formats. The handover service renders rows through
-its fields and widgets a column at a time, and ``Resource.export()`` yields the
-same values.
+:class:`MediafinanzResource` is the only declaration of the columns: their
+headers, order and value formats. The handover takes every claim's values from
+it through django-import-export's own ``export_resource()``, so a host's
+subclass may customise a column the import-export way (a widget, a
+``dehydrate_<field>`` method, ``Field(dehydrate_method=...)``); only the
+headers and their order are fixed (system check ``inkasso.E009``).
 """
 
+import dataclasses
+import datetime
 import functools
+from decimal import Decimal
 
 from django.utils.module_loading import import_string
 from import_export import resources, widgets
 from import_export.fields import Field
 
-from . import formats
+from . import contract, formats
 from .conf import app_settings
 
-HEADERS = (
-    "Vorname",
-    "Nachname",
-    "Geschlecht",
-    "Firma",
-    "Strasse",
-    "PLZ",
-    "Ort",
-    "Land",
-    "Telefon 1",
-    "Telefon 2",
-    "Fax",
-    "Email",
-    "Rechnungsnr",
-    "Forderungsbetrag",
-    "Forderungsgrund",
-    "Leistungsdatum",
-    "Mahndatum",
-    "Forderungstyp",
-)
+
+@dataclasses.dataclass(slots=True)
+class ClaimRow:
+    """What the resource exports for one claim: the claim data, as the file needs it.
+
+    ``data`` is the host's :class:`~inkasso.adapters.ClaimData`, for a
+    ``dehydrate_<field>`` method that wants more than the typed columns.
+    """
+
+    data: object
+    first_name: str
+    last_name: str
+    salutation_code: str
+    company: str
+    street: str
+    postcode: str
+    city: str
+    country: str
+    phone: str
+    mobile: str
+    fax: str
+    email: str
+    invoice_number: str
+    amount: Decimal | None
+    reason: str
+    service_date: datetime.date | None
+    dunning_date: datetime.date | None
+    claim_type: int | None
+
+
+def claim_reason(data) -> str:
+    """Return ``Rechnung R-1 vom 03.11.2026: 2 x Kaffeemühle, 1 x Filter``."""
+    reason = f"Rechnung {data.invoice_number}"
+    if data.invoice_date:
+        reason += f" vom {contract.format_date(data.invoice_date)}"
+    if data.items:
+        reason += ": " + ", ".join(
+            f"{contract.format_quantity(quantity)} x {name}"
+            for quantity, name in data.items
+        )
+    return reason
+
+
+def salutation_code(data, codes: dict[str, str]) -> str:
+    """Return the Geschlecht code: the salutation, or "company" without a person."""
+    is_company = bool((data.company or "").strip())
+    has_person = bool((data.first_name or "").strip() or (data.last_name or "").strip())
+    if is_company and not has_person:
+        return codes["company"]
+    if not data.salutation.value:
+        return ""
+    return codes[data.salutation.value]
+
+
+def claim_row(data, *, codes: dict[str, str]) -> ClaimRow:
+    """Return the row the resource exports for the claim data of one order."""
+    return ClaimRow(
+        data=data,
+        first_name=data.first_name,
+        last_name=data.last_name,
+        salutation_code=salutation_code(data, codes),
+        company=data.company,
+        street=data.street,
+        postcode=data.postcode,
+        city=data.city,
+        country=contract.country_code(data.country),
+        phone=data.phone,
+        mobile=data.mobile,
+        fax=data.fax,
+        email=data.email,
+        invoice_number=data.invoice_number,
+        amount=data.open_amount,
+        reason=claim_reason(data),
+        service_date=data.service_date,
+        dunning_date=data.dunning_date,
+        claim_type=int(data.claim_type) if data.claim_type else None,
+    )
 
 
 class ExportWidget(widgets.Widget):
-    """A widget that renders for the file and says what it changed on the way."""
+    """A widget for the file: ``render`` formats, ``file_text`` makes it safe.
 
-    def render_with_notes(self, value, *, encoding: str) -> tuple[str, dict]:
-        return self.render(value), {}
-
-    def render_column(self, values, *, encoding: str) -> tuple[list[str], dict]:
-        """Render a column of values; return the texts and the notes by position.
-
-        Override it together with :meth:`render` when a whole column can be
-        rendered faster than value by value; the results must be the same.
-        """
-        texts, notes = [], {}
-        for index, value in enumerate(values):
-            text, value_notes = self.render_with_notes(value, encoding=encoding)
-            texts.append(text)
-            if value_notes:
-                notes[index] = value_notes
-        return texts, notes
+    ``file_text`` runs on every value of the column, also on one that a
+    ``dehydrate_<field>`` method returned (import-export does not render
+    those), so nothing reaches the file that could break a row, the encoding
+    or a spreadsheet. What it changed goes into ``notes``.
+    """
 
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
         return str(value)
 
+    def file_text(self, value, *, encoding: str, notes: dict) -> str:
+        text, changes = formats.clean_text(value, encoding=encoding)
+        notes.update(changes)
+        return text
+
 
 class TextWidget(ExportWidget):
-    def __init__(self, *, max_length: int | None = None, shorten: bool = False):
+    def __init__(self, *, max_length: int | None = None):
         super().__init__()
         self.max_length = max_length
-        self.shorten = shorten
 
-    def render_with_notes(self, value, *, encoding):
-        return formats.clean_text(
-            value,
-            encoding=encoding,
-            max_length=self.max_length if self.shorten else None,
+    def file_text(self, value, *, encoding, notes):
+        text, changes = formats.clean_text(
+            value, encoding=encoding, max_length=self.max_length
         )
-
-    def render_column(self, values, *, encoding):
-        return formats.clean_texts(
-            values,
-            encoding=encoding,
-            max_length=self.max_length if self.shorten else None,
-        )
-
-    def render(self, value, obj=None, **kwargs):
-        encoding = kwargs.get("encoding") or app_settings.ENCODING
-        return self.render_with_notes(value, encoding=encoding)[0]
+        notes.update(changes)
+        return text
 
 
 class PhoneWidget(ExportWidget):
-    def render_column(self, values, *, encoding):
-        return formats.clean_phones(values), {}
+    """Digits, spaces and ``+ - / ( )`` only; ``+49 …`` stays as it is."""
 
-    def render(self, value, obj=None, **kwargs):
+    def file_text(self, value, *, encoding, notes):
         return formats.clean_phone(value)
 
 
-class AmountWidget(ExportWidget):
-    def render_column(self, values, *, encoding):
-        return formats.format_column(values, formats.format_amount), {}
+class EmailWidget(ExportWidget):
+    """An e-mail address, or nothing: an invalid address is left out."""
 
+    def file_text(self, value, *, encoding, notes):
+        email = formats.clean_email(value, encoding=encoding)
+        if not email and (value or "").strip():
+            notes[formats.Note.INVALID] = True
+        return email
+
+
+class AmountWidget(ExportWidget):
     def render(self, value, obj=None, **kwargs):
-        return "" if value is None else formats.format_amount(value)
+        return "" if value is None else contract.format_amount(value)
 
 
 class DateWidget(ExportWidget):
-    def render_column(self, values, *, encoding):
-        return formats.format_column(values, formats.format_date), {}
-
     def render(self, value, obj=None, **kwargs):
-        return "" if value is None else formats.format_date(value)
+        return "" if value is None else contract.format_date(value)
 
 
 class MediafinanzResource(resources.Resource):
     """The mediafinanz "Forderungen als Datei" layout, one row per claim.
 
-    Rows are :class:`inkasso.claims.ClaimRow` objects.
+    Rows are :class:`ClaimRow` objects.
     """
 
     vorname = Field(attribute="first_name", column_name="Vorname", widget=TextWidget())
@@ -131,11 +178,9 @@ class MediafinanzResource(resources.Resource):
     telefon_1 = Field(attribute="phone", column_name="Telefon 1", widget=PhoneWidget())
     telefon_2 = Field(attribute="mobile", column_name="Telefon 2", widget=PhoneWidget())
     fax = Field(attribute="fax", column_name="Fax", widget=PhoneWidget())
-    email = Field(attribute="email", column_name="Email", widget=TextWidget())
+    email = Field(attribute="email", column_name="Email", widget=EmailWidget())
     rechnungsnr = Field(
-        attribute="invoice_number",
-        column_name="Rechnungsnr",
-        widget=TextWidget(max_length=40),
+        attribute="invoice_number", column_name="Rechnungsnr", widget=TextWidget()
     )
     forderungsbetrag = Field(
         attribute="amount", column_name="Forderungsbetrag", widget=AmountWidget()
@@ -143,7 +188,7 @@ class MediafinanzResource(resources.Resource):
     forderungsgrund = Field(
         attribute="reason",
         column_name="Forderungsgrund",
-        widget=TextWidget(max_length=250, shorten=True),
+        widget=TextWidget(max_length=contract.MAX_REASON),
     )
     leistungsdatum = Field(
         attribute="service_date", column_name="Leistungsdatum", widget=DateWidget()
@@ -156,6 +201,7 @@ class MediafinanzResource(resources.Resource):
     )
 
     class Meta:
+        # The file's column order: the fields in the order declared above.
         export_order = (
             "vorname",
             "nachname",
@@ -177,34 +223,32 @@ class MediafinanzResource(resources.Resource):
             "forderungstyp",
         )
 
-    def column_renderer(self, *, encoding: str):
-        """Return a function that renders rows given as columns.
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        """Return the row's values for the file, each made safe by its widget.
 
-        The function takes the values by row attribute (``{"first_name":
-        [...], ...}``) and returns the text columns in file order, and the
-        notes by row position and header. Fields and widgets are resolved once
-        and each widget renders a whole column, so 100,000 rows do not pay
-        import-export's per-row and per-value calls; the texts are those of
-        ``export()``.
+        Pass ``encoding`` (default ``INKASSO_ENCODING``) and, to learn what
+        was changed on the way, a dict as ``notes``: it gets the changes of
+        each column by its row attribute (``{"company": {"formula": True}}``).
         """
-        columns = [
-            (field.column_name, field.attribute, field.widget)
-            for field in self.get_export_fields()
-        ]
+        notes = kwargs.pop("notes", None)
+        encoding = kwargs.pop("encoding", None) or app_settings.ENCODING
+        values = super().export_resource(instance, selected_fields, **kwargs)
+        texts = []
+        for field, value in zip(
+            self.get_export_fields(selected_fields), values, strict=True
+        ):
+            changes = {}
+            texts.append(
+                field.widget.file_text(value, encoding=encoding, notes=changes)
+            )
+            if changes and notes is not None:
+                notes[field.attribute or self.get_field_name(field)] = changes
+        return texts
 
-        def render(rows: dict) -> tuple[list[list[str]], dict[int, dict]]:
-            texts = []
-            notes = {}
-            for header, attribute, widget in columns:
-                column, column_notes = widget.render_column(
-                    rows[attribute], encoding=encoding
-                )
-                texts.append(column)
-                for index, value_notes in column_notes.items():
-                    notes.setdefault(index, {})[header] = value_notes
-            return texts, notes
 
-        return render
+def contract_headers() -> list[str]:
+    """Return the 18 headers of the contract, as the resource declares them."""
+    return MediafinanzResource().get_export_headers()
 
 
 @functools.cache

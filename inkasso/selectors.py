@@ -1,19 +1,25 @@
-"""Reads of the handover ledger and of the orders due for collection."""
+"""Reads of the handover ledger and of the orders due for collection.
 
+:func:`checked_claims` is the one path from the host's orders to checked
+claims: the handover, the confirmation page, the order list and page, and the
+command's dry run all read it, and :class:`CheckReport` is their one tally.
+"""
+
+import dataclasses
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
 from itertools import islice
+from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
-from django.utils.translation import gettext as _
 
-from .adapters import get_adapter, get_order_model
-from .claims import ClaimChecker, PreparedClaim
+from . import rules
+from .adapters import ClaimData, get_adapter, get_order_model
 from .conf import app_settings
-from .expressions import KeyList
 from .models import Claim, DirectPayment, Handover
-from .resources import get_resource
+from .resources import claim_row, get_resource
 
 
 def batched(iterable: Iterable, size: int) -> Iterator[tuple]:
@@ -23,76 +29,247 @@ def batched(iterable: Iterable, size: int) -> Iterator[tuple]:
         yield chunk
 
 
+@dataclasses.dataclass(slots=True)
+class CheckedClaim:
+    """One order after the checks: its file values, or why it is refused."""
+
+    order_id: Any
+    label: str
+    problems: list[rules.Problem]
+    values: list[str] = dataclasses.field(default_factory=list)
+    amount: Decimal | None = None
+    invoice_number: str = ""
+    invoice_date: datetime.date | None = None
+    debtor: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not any(problem.is_error for problem in self.problems)
+
+    @property
+    def errors(self) -> list[str]:
+        return [problem.message for problem in self.problems if problem.is_error]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [problem.message for problem in self.problems if not problem.is_error]
+
+    @property
+    def warning_problems(self) -> list[rules.Problem]:
+        return [problem for problem in self.problems if not problem.is_error]
+
+    def without_values(self) -> "CheckedClaim":
+        """Return the claim without its file values, to keep in a long list."""
+        return dataclasses.replace(self, values=[])
+
+
+@dataclasses.dataclass
+class CheckReport:
+    """How many orders are accepted, refused and warned, and the first of each."""
+
+    keep: int = 1000
+    accepted_count: int = 0
+    refused_count: int = 0
+    warned_count: int = 0
+    total: Decimal = Decimal("0.00")
+    accepted: list[CheckedClaim] = dataclasses.field(default_factory=list)
+    refused: list[CheckedClaim] = dataclasses.field(default_factory=list)
+    warned: list[CheckedClaim] = dataclasses.field(default_factory=list)
+
+    def add(self, claim: CheckedClaim) -> None:
+        if not claim.ok:
+            self.refused_count += 1
+            if len(self.refused) < self.keep:
+                self.refused.append(claim.without_values())
+            return
+        self.accepted_count += 1
+        self.total += claim.amount
+        if len(self.accepted) < self.keep:
+            self.accepted.append(claim.without_values())
+        if claim.warning_problems:
+            self.warned_count += 1
+            if len(self.warned) < self.keep:
+                self.warned.append(claim.without_values())
+
+    @property
+    def count(self) -> int:
+        return self.accepted_count + self.refused_count
+
+    @property
+    def accepted_more(self) -> int:
+        return self.accepted_count - len(self.accepted)
+
+    @property
+    def refused_more(self) -> int:
+        return self.refused_count - len(self.refused)
+
+
 def active_claims() -> QuerySet:
     """Return the claims that are with mediafinanz (not withdrawn)."""
     return Claim.objects.exclude(state=Claim.State.WITHDRAWN)
 
 
-def due_order_ids(*, today: datetime.date) -> list:
-    """Return the pks of the orders due for handover, in pk order.
+def due_orders(*, today: datetime.date) -> QuerySet:
+    """Return the orders due for handover.
 
-    Due means: the shop's status flow marked them and they have no open claim.
+    Due means: the shop's status flow marks them for collection and they have
+    never had a claim. An order whose claim was withdrawn is not due again by
+    itself; only a clerk's explicit choice hands it over again.
     """
-    due = get_adapter().due_orders(today=today)
-    return list(
-        due.exclude(pk__in=active_claims().values("order_id"))
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    return (
+        get_adapter()
+        .due_orders(today=today)
+        .exclude(pk__in=Claim.objects.values("order_id"))
     )
 
 
-def prepared_claims(
-    *, order_ids: Iterable, today: datetime.date, encoding: str | None = None
-) -> Iterator[list[PreparedClaim]]:
-    """Check the orders chunk by chunk and yield their prepared claims.
+def due_order_ids(*, today: datetime.date) -> list:
+    """Return the keys of the orders due for handover, in key order."""
+    return list(due_orders(today=today).order_by("pk").values_list("pk", flat=True))
 
-    An order that already has a claim with mediafinanz is refused. The number of
-    queries grows with the number of chunks, never with the number of orders.
+
+def changed_claims() -> QuerySet:
+    """Return the open claims whose order the shop changed since the handover.
+
+    The shop no longer marks their order as in debt collection (it was paid
+    or cancelled, say): the merchant must tell mediafinanz.
+    """
+    orders = get_adapter().collection_orders()
+    if orders is None:
+        return Claim.objects.none()
+    return active_claims().exclude(order_id__in=orders.values("pk"))
+
+
+def checked_claims(
+    *, order_ids: Iterable, today: datetime.date, encoding: str | None = None
+) -> Iterator[list[CheckedClaim]]:
+    """Check the orders chunk by chunk and yield their checked claims.
+
+    The number of queries grows with the number of chunks, never with the
+    number of orders. An invoice number that appears twice in the orders
+    goes to the first of them; the others are refused.
     """
     adapter = get_adapter()
-    checker = ClaimChecker(resource=get_resource(), today=today, encoding=encoding)
+    resource = get_resource()
+    policy = rules.Policy.from_settings(today=today, encoding=encoding)
+    codes = app_settings.SALUTATION_CODES
     model = get_order_model()
     # Keys as the model has them: a UUID that came as text from a form, too.
     to_python = model._meta.pk.to_python
+    seen_invoice_numbers = {}
     for chunk in batched(map(to_python, order_ids), app_settings.CHUNK_SIZE):
-        keys = KeyList(chunk, model._meta.pk)
-        existing = dict(
-            active_claims()
-            .filter(order_id__in=keys)
-            .values_list("order_id", "handover_id")
-        )
-        orders = model._default_manager.filter(pk__in=keys).order_by("pk")
-        claims = checker.prepare_many(list(adapter.claims(orders, today=today)))
-        found = {claim.order_id for claim in claims}
-        claims += [
-            PreparedClaim(
-                order_id=pk,
-                label=str(pk),
-                values=[],
-                amount=None,
-                invoice_number="",
-                errors=[
-                    _(
-                        "The shop has no claim data for this order; "
-                        "it may have been deleted."
-                    )
-                ],
-                warnings=[],
-            )
-            for pk in chunk
-            if pk not in found
-        ]
-        for claim in claims:
-            if claim.order_id in existing:
-                claim.errors.insert(
-                    0,
-                    _(
-                        "The order already has a claim with mediafinanz "
-                        "(handover %(handover)s)."
-                    )
-                    % {"handover": existing[claim.order_id]},
+        orders = model._default_manager.filter(pk__in=chunk).order_by("pk")
+        reported = {
+            claim.order_id: claim for claim in adapter.claims(orders, today=today)
+        }
+        invoice_numbers = {
+            pk: rules.invoice_number(claim.data, policy=policy)
+            for pk, claim in reported.items()
+            if claim.data is not None
+        }
+        ledger = _ledger_facts(chunk, invoice_numbers)
+        checked = []
+        for pk in chunk:
+            reported_claim = reported.get(pk)
+            facts = ledger.get(pk, rules.LedgerFacts())
+            number = invoice_numbers.get(pk)
+            if number and number in seen_invoice_numbers:
+                facts = dataclasses.replace(
+                    facts, invoice_number_twice=seen_invoice_numbers[number]
                 )
-        yield claims
+            elif number:
+                seen_invoice_numbers[number] = (
+                    reported_claim.label if reported_claim else str(pk)
+                )
+            checked.append(_check(pk, reported_claim, facts, resource, policy, codes))
+        yield checked
+
+
+def _ledger_facts(order_ids, invoice_numbers: dict) -> dict[Any, rules.LedgerFacts]:
+    """Return what the ledger knows about these orders and invoice numbers."""
+    open_claims = dict(
+        active_claims()
+        .filter(order_id__in=order_ids)
+        .values_list("order_id", "handover_id")
+    )
+    withdrawn = {
+        order_id: (withdrawn_at, reason)
+        for order_id, withdrawn_at, reason in Claim.objects.filter(
+            order_id__in=order_ids, state=Claim.State.WITHDRAWN
+        )
+        .order_by("withdrawn_at")
+        .values_list("order_id", "withdrawn_at", "withdrawal_reason")
+    }
+    taken = {
+        number: (order_id, handover_id)
+        for number, order_id, handover_id in active_claims()
+        .filter(invoice_number__in=set(invoice_numbers.values()))
+        .values_list("invoice_number", "order_id", "handover_id")
+    }
+    facts = {}
+    for pk in order_ids:
+        withdrawn_at, reason = withdrawn.get(pk, (None, ""))
+        other_order, handover = taken.get(invoice_numbers.get(pk), (pk, None))
+        facts[pk] = rules.LedgerFacts(
+            open_handover=open_claims.get(pk),
+            withdrawn_on=withdrawn_at.date() if withdrawn_at else None,
+            withdrawal_reason=reason,
+            invoice_number_taken_by=handover if other_order != pk else None,
+        )
+    return facts
+
+
+def _check(pk, reported, facts, resource, policy, codes) -> CheckedClaim:
+    if reported is None:
+        return CheckedClaim(pk, str(pk), [rules.Problem("no_claim_data")])
+    if reported.data is None:
+        problems = rules.check_ledger(facts)
+        problems.append(rules.Problem("refused_by_shop", {"reason": reported.refusal}))
+        return CheckedClaim(pk, reported.label, problems)
+    data: ClaimData = reported.data
+    notes = {}
+    values = resource.export_resource(
+        claim_row(data, codes=codes), encoding=policy.encoding, notes=notes
+    )
+    problems = rules.check_claim(data, policy=policy, ledger=facts)
+    if reported.refusal:
+        problems.insert(
+            0, rules.Problem("refused_by_shop", {"reason": reported.refusal})
+        )
+    return CheckedClaim(
+        order_id=pk,
+        label=reported.label,
+        problems=problems + rules.note_problems(notes),
+        values=values,
+        amount=data.open_amount,
+        invoice_number=rules.invoice_number(data, policy=policy),
+        invoice_date=data.invoice_date,
+        debtor=rules.debtor_name(data),
+    )
+
+
+def check_orders(
+    *,
+    order_ids: Iterable,
+    today: datetime.date,
+    encoding: str | None = None,
+    keep: int = 1000,
+    progress: Callable[[int], object] | None = None,
+) -> CheckReport:
+    """Check the orders without recording anything; return the tally."""
+    report = CheckReport(keep=keep)
+    for chunk in checked_claims(order_ids=order_ids, today=today, encoding=encoding):
+        for claim in chunk:
+            report.add(claim)
+        if progress is not None:
+            progress(len(chunk))
+    return report
+
+
+def check_order(order_id, *, today: datetime.date) -> CheckedClaim:
+    """Check one order, as the order page shows it."""
+    [[claim]] = checked_claims(order_ids=[order_id], today=today)
+    return claim
 
 
 def handover_file(handover: Handover) -> Iterator[bytes]:
@@ -106,12 +283,6 @@ def collection_overview(*, today: datetime.date, months: int = 12) -> dict:
     """Return the figures a clerk wants first: what is due, open and to report."""
     open_claims = active_claims().aggregate(
         count=Count("pk"), amount=Sum("amount", default=0)
-    )
-    due_count = (
-        get_adapter()
-        .due_orders(today=today)
-        .exclude(pk__in=active_claims().values("order_id"))
-        .count()
     )
     per_month = (
         Claim.objects.annotate(month=TruncMonth("handover__created_at"))
@@ -127,10 +298,11 @@ def collection_overview(*, today: datetime.date, months: int = 12) -> dict:
         count=Count("pk"), amount=Sum("amount", default=0)
     )
     return {
-        "due_count": due_count,
+        "due_count": due_orders(today=today).count(),
         "open_count": open_claims["count"],
         "open_amount": open_claims["amount"],
         "without_file_number": active_claims().filter(file_number="").count(),
+        "changed_count": changed_claims().count(),
         "unreported_count": unreported["count"],
         "unreported_amount": unreported["amount"],
         "per_month": list(per_month),

@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
-from inkasso.adapters import ClaimData, ClaimType, OrderAdapter, Salutation
-from inkasso.expressions import KeyList
+from inkasso.adapters import ClaimData, ClaimType, OrderAdapter, OrderClaim, Salutation
 
-from .models import Order, OrderLine, OrderStatus, PaymentMethod
+from .models import OrderLine, OrderStatus, PaymentMethod
 from .models import Salutation as ShopSalutation
 from .selectors import last_dunning_letters, orders_with_balance
 
@@ -23,10 +22,11 @@ class ShopOrderAdapter(OrderAdapter):
     # Due orders and the status after a handover come from the status flow.
     status_field = "status"
     collection_status = OrderStatus.COLLECTION
+    collection_status_label = OrderStatus.COLLECTION.label
 
     def claims(
         self, queryset: QuerySet, *, today: datetime.date
-    ) -> Iterator[tuple[int, str, ClaimData]]:
+    ) -> Iterator[OrderClaim]:
         # Plain rows instead of model instances: one query for the orders with
         # their customer, money and last Mahnung, one for their lines. Model
         # instances would be half the time of a 100,000-order handover. The
@@ -64,9 +64,7 @@ class ShopOrderAdapter(OrderAdapter):
         )
         lines = collections.defaultdict(list)
         for order_id, *line in (
-            OrderLine.objects.filter(
-                order_id__in=KeyList([order[0] for order in orders], Order._meta.pk)
-            )
+            OrderLine.objects.filter(order_id__in=[order[0] for order in orders])
             .order_by("order_id", "pk")
             .values_list("order_id", "quantity", "product_name", "is_service")
         ):
@@ -111,10 +109,10 @@ class ShopOrderAdapter(OrderAdapter):
                     ClaimType.SERVICE if services_only else ClaimType.GOODS_DELIVERED
                 )
                 service_date = delivered_date
-            yield (
-                pk,
-                number,
-                ClaimData(
+            yield OrderClaim(
+                order_id=pk,
+                label=number,
+                data=ClaimData(
                     first_name=first_name,
                     last_name=last_name,
                     salutation=SALUTATIONS.get(salutation, Salutation.UNKNOWN),

@@ -60,9 +60,9 @@ class Command(BaseCommand):
                     today=today,
                     progress=update,
                 )
-        except services.HandoverError as exc:
+        except services.InkassoError as exc:
             raise CommandError(str(exc)) from exc
-        self._report(result.refused, result.warned)
+        self._report(result.report)
         if result.handover:
             self.stderr.write(
                 f"Handover {result.handover.pk}: {result.count} claims, "
@@ -75,9 +75,10 @@ class Command(BaseCommand):
                     f"{exc} The handover is recorded; write it again with "
                     f"--handover {result.handover.pk}."
                 ) from exc
-        if result.refused:
+        if result.report.refused_count:
             raise CommandError(
-                f"{len(result.refused)} of {len(order_ids)} due orders were refused."
+                f"{result.report.refused_count} of {len(order_ids)} due orders "
+                "were refused."
             )
 
     def _recorded(self, pk):
@@ -88,24 +89,14 @@ class Command(BaseCommand):
         return selectors.handover_file(handover)
 
     def _dry_run(self, order_ids, *, today, encoding):
-        refused, warned, accepted = [], [], 0
         with self._progress(len(order_ids), "Checking") as update:
-            for chunk in selectors.prepared_claims(
-                order_ids=order_ids, today=today, encoding=encoding
-            ):
-                for claim in chunk:
-                    if claim.ok:
-                        accepted += 1
-                        if claim.warnings:
-                            warned.append(claim)
-                    else:
-                        refused.append(claim)
-                if update:
-                    update(len(chunk))
-        self._report(refused, warned)
+            report = selectors.check_orders(
+                order_ids=order_ids, today=today, encoding=encoding, progress=update
+            )
+        self._report(report)
         self.stderr.write(
-            f"Dry run: {accepted} orders would be handed over, "
-            f"{len(refused)} refused. Nothing was recorded."
+            f"Dry run: {report.accepted_count} orders would be handed over, "
+            f"{report.refused_count} refused. Nothing was recorded."
         )
 
     @contextlib.contextmanager
@@ -137,13 +128,17 @@ class Command(BaseCommand):
         ) as bar:
             yield bar.update
 
-    def _report(self, refused, warned):
-        for claim in refused:
+    def _report(self, report):
+        for claim in report.refused:
             self.stderr.write(f"Refused order {claim.label}: {' '.join(claim.errors)}")
-        for claim in warned:
+        if report.refused_more:
+            self.stderr.write(f"... and {report.refused_more} more orders refused.")
+        for claim in report.warned:
             self.stderr.write(
                 f"Warning for order {claim.label}: {' '.join(claim.warnings)}"
             )
+        if more := report.warned_count - len(report.warned):
+            self.stderr.write(f"... and {more} more orders with warnings.")
 
     def _write(self, chunks, output):
         if output in (None, "-"):
