@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from . import rules
 from .adapters import ClaimData, get_adapter, get_order_model
@@ -212,7 +213,7 @@ def _ledger_facts(order_ids, invoice_numbers: dict) -> dict[Any, rules.LedgerFac
         other_order, handover = taken.get(invoice_numbers.get(pk), (pk, None))
         facts[pk] = rules.LedgerFacts(
             open_handover=open_claims.get(pk),
-            withdrawn_on=withdrawn_at.date() if withdrawn_at else None,
+            withdrawn_on=timezone.localdate(withdrawn_at) if withdrawn_at else None,
             withdrawal_reason=reason,
             invoice_number_taken_by=handover if other_order != pk else None,
         )

@@ -53,7 +53,7 @@ def test_the_order_list_shows_ready_blocked_and_why_and_with_mediafinanz(
 
     assert page.count('class="inkasso-state inkasso-ready"') == 1
     assert page.count('class="inkasso-state inkasso-blocked"') == 1
-    assert "<li>Ort is missing.</li>" in page
+    assert "<li>The city is missing.</li>" in page
     assert "file number 12345678901" in page
     assert reverse("admin:inkasso_claim_change", args=[claim.pk]) in page
     for order in (ready, blocked, handed_over):
@@ -132,8 +132,8 @@ def test_the_handover_overview_counts_open_claims_amounts_and_months(
 
     overview = response.context["overview"]
     open_amount = sum(c.amount for c in first.claims.all())
-    # The withdrawn claim's order is due again.
-    assert overview["due_count"] == 3
+    # The withdrawn claim's order is not due again by itself.
+    assert overview["due_count"] == 2
     assert overview["open_count"] == 2
     assert overview["open_amount"] == open_amount
     assert overview["without_file_number"] == 1
@@ -304,7 +304,10 @@ def test_a_refused_order_is_named_with_a_link_to_fix_it(clerk_client):
     response = clerk_client.post(url, {"encoding": "cp1252"}, follow=True)
 
     page = response.content.decode()
-    assert f"Order {order.number} was not handed over: Strasse is missing." in page
+    assert (
+        f"Order {order.number} was not handed over: "
+        "The street and house number is missing." in page
+    )
     assert reverse("admin:shop_order_change", args=[order.pk]) in page
     assert not Handover.objects.exists()
 
@@ -363,6 +366,6 @@ def test_many_refused_orders_are_named_up_to_20_and_counted_after_that(clerk_cli
     )
 
     texts = [str(message) for message in response.context["messages"]]
-    assert sum("was not handed over: Ort is missing." in t for t in texts) == 20
+    assert sum("was not handed over: The city is missing." in t for t in texts) == 20
     assert "5 more orders were not handed over." in texts
     assert "1 claim was handed over to mediafinanz." in " ".join(texts)

@@ -68,7 +68,7 @@ def test_clerk_selects_confirms_and_gets_the_file(clerk_client, clerk):
     assert [c.label for c in confirmation.context["refused"]] == [broken.number]
     page = confirmation.content.decode()
     assert broken.number in page
-    assert "Strasse is missing." in page
+    assert "The street and house number is missing." in page
     assert Handover.objects.count() == 0
 
     response, _data = confirm(clerk_client, confirmation)
@@ -83,7 +83,10 @@ def test_clerk_selects_confirms_and_gets_the_file(clerk_client, clerk):
     )
     messages = [str(m) for m in handover_page.context["messages"]]
     assert any("3 claims were handed over" in m for m in messages)
-    assert any(broken.number in m and "Strasse is missing." in m for m in messages)
+    assert any(
+        broken.number in m and "The street and house number is missing." in m
+        for m in messages
+    )
 
     data = download(clerk_client, handover)
     rows = rows_of(data)
@@ -202,7 +205,7 @@ def test_order_page_explains_why_an_order_cannot_be_handed_over(clerk_client):
     order = OrderFactory(billing_city="")
     page = clerk_client.get(reverse("admin:shop_order_inkasso", args=[order.pk]))
     content = page.content.decode()
-    assert "Ort is missing." in content
+    assert "The city is missing." in content
     assert "No dunning letter (Mahnung) has been recorded." in content
     response = clerk_client.post(
         reverse("admin:shop_order_inkasso", args=[order.pk]), {"encoding": "cp1252"}

@@ -17,11 +17,11 @@ class AdapterThatFailsOnTheSecondChunk(ShopOrderAdapter):
 
     calls = 0
 
-    def mark_handed_over(self, order_ids):
+    def mark_handed_over(self, order_ids, *, handover):
         type(self).calls += 1
         if type(self).calls == 2:
             raise RuntimeError("the shop's database went away")
-        super().mark_handed_over(order_ids)
+        super().mark_handed_over(order_ids, handover=handover)
 
 
 @override_settings(

@@ -1,19 +1,20 @@
-"""Every hard error and every warning of the handover contract, each by itself."""
+"""The contract's checks on real demo orders: what the adapter and ledger add.
+
+The rules themselves are tested on plain claim data in ``test_rules.py``.
+"""
 
 import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.validators import validate_email
 from django.test import override_settings
 from django.utils import timezone
-from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
 
-from inkasso import claims
-from inkasso.selectors import prepared_claims
+from inkasso import services
+from inkasso.selectors import checked_claims
 from inkasso.services import hand_over
 from shop.models import DunningLevel, OrderStatus, PaymentMethod
+from tests.contract import HEADERS
 from tests.factories import (
     DueOrderFactory,
     DunningLetterFactory,
@@ -27,9 +28,13 @@ pytestmark = pytest.mark.django_db
 
 def check(order, **kwargs):
     [[claim]] = list(
-        prepared_claims(order_ids=[order.pk], today=timezone.localdate(), **kwargs)
+        checked_claims(order_ids=[order.pk], today=timezone.localdate(), **kwargs)
     )
     return claim
+
+
+def column(claim, header: str) -> str:
+    return claim.values[HEADERS.index(header)]
 
 
 def assert_refused_only_for(order, expected: str):
@@ -76,7 +81,8 @@ def test_handover_refuses_an_order_that_is_not_yet_due():
 def test_handover_refuses_a_foreign_currency():
     assert_refused_only_for(
         DueOrderFactory(currency="CHF"),
-        "The currency is CHF; only EUR claims can be handed over.",
+        "The currency is CHF; only EUR claims can be handed over, "
+        "so this order has to be collected another way.",
     )
 
 
@@ -88,14 +94,14 @@ def test_handover_refuses_an_order_without_an_open_amount():
 @pytest.mark.parametrize(
     ("field", "header"),
     [
-        ("billing_first_name", "Vorname"),
-        ("billing_last_name", "Nachname"),
+        ("billing_first_name", "first name"),
+        ("billing_last_name", "last name"),
     ],
 )
 def test_handover_refuses_a_person_without_a_full_name(field, header):
     order = DueOrderFactory(**{field: "  "})
     assert_refused_only_for(
-        order, f"{header} is missing (required unless the debtor is a company)."
+        order, f"The {header} is missing (required unless the debtor is a company)."
     )
 
 
@@ -111,14 +117,14 @@ def test_a_company_needs_no_person_and_gets_salutation_code_c():
 @pytest.mark.parametrize(
     ("field", "header"),
     [
-        ("billing_street", "Strasse"),
-        ("billing_city", "Ort"),
-        ("billing_postcode", "PLZ"),
-        ("invoice_number", "Rechnungsnr"),
+        ("billing_street", "street and house number"),
+        ("billing_city", "city"),
+        ("billing_postcode", "postcode"),
+        ("invoice_number", "invoice number"),
     ],
 )
 def test_handover_refuses_a_missing_required_column(field, header):
-    assert_refused_only_for(DueOrderFactory(**{field: ""}), f"{header} is missing.")
+    assert_refused_only_for(DueOrderFactory(**{field: ""}), f"The {header} is missing.")
 
 
 @pytest.mark.parametrize(
@@ -128,7 +134,7 @@ def test_handover_refuses_a_missing_required_column(field, header):
 def test_handover_refuses_a_postcode_of_the_wrong_shape(country, postcode):
     order = DueOrderFactory(billing_country=country, billing_postcode=postcode)
     assert check(order).errors == [
-        f"PLZ {postcode!r} is not a valid postcode for {country}."
+        f"The postcode {postcode!r} is not valid for {country}."
     ]
 
 
@@ -140,20 +146,20 @@ def test_a_postcode_abroad_only_needs_to_be_there():
 def test_handover_refuses_a_country_that_is_not_an_iso_code():
     assert_refused_only_for(
         DueOrderFactory(billing_country="XX"),
-        "Land 'XX' is not an ISO 3166-1 alpha-2 country code.",
+        "The country 'XX' is not an ISO country code such as DE.",
     )
 
 
 def test_a_lower_case_country_code_is_written_upper_case():
     claim = check(DueOrderFactory(billing_country="de"))
     assert claim.errors == []
-    assert claim.values[7] == "DE"
+    assert column(claim, "Land") == "DE"
 
 
 def test_handover_refuses_an_invoice_number_longer_than_40_characters():
     assert_refused_only_for(
         DueOrderFactory(invoice_number="R" * 41),
-        "Rechnungsnr is longer than 40 characters.",
+        "The invoice number is longer than 40 characters.",
     )
 
 
@@ -169,7 +175,8 @@ def test_handover_refuses_an_order_without_invoice_date():
 
 def test_handover_refuses_a_delivered_invoice_order_without_service_date():
     assert_refused_only_for(
-        DueOrderFactory(delivered_date=None), "Leistungsdatum is missing."
+        DueOrderFactory(delivered_date=None),
+        "The delivery or service date is missing.",
     )
 
 
@@ -191,8 +198,8 @@ def test_handover_refuses_a_mahndatum_before_the_leistungsdatum():
     DunningLetterFactory(order=order, sent_on=days_ago(20))
     assert_refused_only_for(
         order,
-        f"Mahndatum {days_ago(20):%d.%m.%Y} is before Leistungsdatum "
-        f"{days_ago(10):%d.%m.%Y}.",
+        f"The last Mahnung ({days_ago(20):%d.%m.%Y}) is before the delivery date "
+        f"({days_ago(10):%d.%m.%Y}).",
     )
 
 
@@ -201,7 +208,10 @@ def test_handover_refuses_a_mahndatum_in_the_future():
     tomorrow = days_ago(-1)
     DunningLetterFactory(order=order, sent_on=tomorrow, deadline=days_ago(-30))
     claim = check(order)
-    assert f"Mahndatum {tomorrow:%d.%m.%Y} is in the future." in claim.errors
+    assert (
+        f"The last Mahnung is dated in the future ({tomorrow:%d.%m.%Y})."
+        in claim.errors
+    )
 
 
 def test_handover_refuses_while_the_recorded_deadline_runs():
@@ -234,7 +244,7 @@ def test_the_last_mahnung_counts_not_the_first():
     DunningLetterFactory(order=order, level=DunningLevel.FIRST, sent_on=days_ago(30))
     DunningLetterFactory(order=order, level=DunningLevel.SECOND, sent_on=days_ago(15))
     claim = check(order)
-    assert claim.values[16] == f"{days_ago(15):%d.%m.%Y}"
+    assert column(claim, "Mahndatum") == f"{days_ago(15):%d.%m.%Y}"
 
 
 def test_claim_type_follows_payment_method_shipping_and_services():
@@ -244,11 +254,11 @@ def test_claim_type_follows_payment_method_shipping_and_services():
     )
     service = DueOrderFactory(line=None)
     OrderLineFactory(order=service, product_name="Einweisung", is_service=True)
-    assert check(goods).values[17] == "1"
+    assert column(check(goods), "Forderungstyp") == "1"
     prepaid_claim = check(prepaid)
-    assert prepaid_claim.values[17] == "2"
-    assert prepaid_claim.values[15] == f"{prepaid.order_date:%d.%m.%Y}"
-    assert check(service).values[17] == "3"
+    assert column(prepaid_claim, "Forderungstyp") == "2"
+    assert column(prepaid_claim, "Leistungsdatum") == f"{prepaid.order_date:%d.%m.%Y}"
+    assert column(check(service), "Forderungstyp") == "3"
 
 
 # Warnings: handed over, but shown.
@@ -258,25 +268,23 @@ def test_transliterated_characters_are_a_warning():
     order = DueOrderFactory(billing_last_name="Wróbel-Łukasiewicz")
     claim = check(order)
     assert claim.errors == []
-    assert claim.values[1] == "Wróbel-Lukasiewicz"
-    assert claim.warnings == [
-        "Nachname: characters transliterated for the file (Ł → L)."
-    ]
+    assert column(claim, "Nachname") == "Wróbel-Lukasiewicz"
+    assert claim.warnings == ["Last name: characters changed for the file (Ł → L)."]
 
 
 def test_utf8_files_need_no_transliteration():
     order = DueOrderFactory(billing_last_name="Wróbel-Łukasiewicz")
     claim = check(order, encoding="utf-8-sig")
-    assert claim.values[1] == "Wróbel-Łukasiewicz"
+    assert column(claim, "Nachname") == "Wróbel-Łukasiewicz"
     assert claim.warnings == []
 
 
 def test_a_formula_start_is_neutralised_with_a_warning():
     order = DueOrderFactory(billing_company="=HYPERLINK(1)")
     claim = check(order)
-    assert claim.values[3] == "'=HYPERLINK(1)"
+    assert column(claim, "Firma") == "'=HYPERLINK(1)"
     assert claim.warnings == [
-        "Firma starts like a spreadsheet formula; a ' was put in front."
+        "Company starts like a spreadsheet formula; a ' was put in front."
     ]
 
 
@@ -285,11 +293,11 @@ def test_a_long_reason_is_shortened_at_a_word_boundary_with_a_warning():
     for number in range(30):
         OrderLineFactory(order=order, product_name=f"Ersatzfilter Nummer {number}")
     claim = check(order)
-    reason = claim.values[14]
+    reason = column(claim, "Forderungsgrund")
     assert len(reason) <= 250
     assert reason.endswith("…")
     assert not reason.endswith(" …")
-    assert claim.warnings == ["Forderungsgrund was shortened to 250 characters."]
+    assert claim.warnings == ["Claim description was shortened to 250 characters."]
 
 
 def test_a_debtor_abroad_is_a_warning():
@@ -307,7 +315,7 @@ def test_no_email_and_no_phone_is_a_warning():
 def test_an_invalid_email_is_left_out_with_a_warning():
     order = DueOrderFactory(customer__email="kaethe at example")
     claim = check(order)
-    assert claim.values[11] == ""
+    assert column(claim, "Email") == ""
     assert claim.warnings == ["The e-mail address is not valid and was left out."]
 
 
@@ -316,16 +324,8 @@ def test_an_invalid_email_is_left_out_with_a_warning():
 )
 def test_unusual_but_valid_emails_are_kept(email):
     claim = check(DueOrderFactory(customer__email=email))
-    assert claim.values[11] == email
+    assert column(claim, "Email") == email
     assert claim.warnings == []
-
-
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(email=st.from_regex(claims._PLAIN_EMAIL, fullmatch=True))
-def test_emails_that_skip_the_full_validation_pass_it(email):
-    # The checker skips validate_email for addresses of a plain shape.
-    assume(len(email) <= 254)
-    validate_email(email)
 
 
 def test_a_claim_below_the_minimum_amount_is_a_warning():
@@ -342,7 +342,7 @@ def test_the_amount_is_the_open_principal_without_dunning_fees():
     PaymentFactory(order=order, amount=Decimal("20.00"))
     PaymentFactory(order=order, amount=Decimal("-5.00"))  # a refund
     DunningLetterFactory(order=order, fee=Decimal("5.00"), sent_on=days_ago(19))
-    assert check(order).values[13] == "44,97"
+    assert column(check(order), "Forderungsbetrag") == "44,97"
 
 
 def test_messages_name_the_order_even_in_german():
@@ -364,16 +364,14 @@ def test_dates_are_independent_of_the_active_language():
     with translation.override("de"):
         german = check(order).values
     assert english == german
-    assert "vom 04.03.2026" in english[14]
+    assert "vom 04.03.2026" in english[HEADERS.index("Forderungsgrund")]
 
 
 def test_an_order_the_shop_no_longer_has_is_refused_by_its_key():
     order = DueOrderFactory()
     missing = order.pk + 1000
 
-    [claims] = prepared_claims(
-        order_ids=[order.pk, missing], today=timezone.localdate()
-    )
+    [claims] = checked_claims(order_ids=[order.pk, missing], today=timezone.localdate())
 
     assert [(claim.order_id, claim.ok) for claim in claims] == [
         (order.pk, True),
@@ -382,4 +380,78 @@ def test_an_order_the_shop_no_longer_has_is_refused_by_its_key():
     assert claims[1].label == str(missing)
     assert claims[1].errors == [
         "The shop has no claim data for this order; it may have been deleted."
+    ]
+
+
+# The ledger: never a claim twice.
+
+
+def test_an_invoice_number_twice_in_a_selection_goes_to_the_first_order_only():
+    first = DueOrderFactory(invoice_number="R-2026-0001")
+    second = DueOrderFactory(invoice_number="R-2026-0001")
+
+    result = hand_over(order_ids=[first.pk, second.pk], source="command")
+
+    assert [claim.order_id for claim in result.handover.claims.all()] == [first.pk]
+    assert [claim.label for claim in result.refused] == [second.number]
+    assert result.refused[0].errors == [
+        "Invoice number R-2026-0001 is also on order "
+        f"{first.number} of this selection; correct the invoice number of the "
+        "wrong order."
+    ]
+
+
+def test_an_invoice_number_already_with_mediafinanz_is_refused_for_another_order():
+    first = DueOrderFactory(invoice_number="R-2026-0002")
+    handed_over = hand_over(order_ids=[first.pk], source="command").handover
+    second = DueOrderFactory(invoice_number=" R-2026-0002 ")
+
+    result = hand_over(order_ids=[second.pk], source="command")
+
+    assert result.handover is None
+    assert result.refused[0].errors == [
+        "Invoice number R-2026-0002 is already on a claim with mediafinanz "
+        f"(handover {handed_over.pk}); each invoice can be handed over once."
+    ]
+
+
+def test_a_withdrawn_invoice_number_may_be_handed_over_again():
+    first = DueOrderFactory(invoice_number="R-2026-0003")
+    claim = hand_over(order_ids=[first.pk], source="command").handover.claims.get()
+    services.withdraw_claim(claim=claim, user=None, reason="Falsche Rechnung")
+    second = DueOrderFactory(invoice_number="R-2026-0003")
+
+    assert check(second).errors == []
+
+
+def test_the_database_refuses_a_second_open_claim_for_an_invoice_number():
+    from django.db import IntegrityError, transaction
+
+    from inkasso.models import Claim
+
+    order = DueOrderFactory(invoice_number="R-2026-0004")
+    claim = hand_over(order_ids=[order.pk], source="command").handover.claims.get()
+    other = DueOrderFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Claim.objects.create(
+            handover=claim.handover,
+            order=other,
+            row_number=2,
+            invoice_number="R-2026-0004",
+            amount=Decimal("1.00"),
+            line="",
+        )
+
+
+def test_an_order_selected_again_after_a_withdrawal_shows_when_and_why():
+    order = DueOrderFactory()
+    claim = hand_over(order_ids=[order.pk], source="command").handover.claims.get()
+    services.withdraw_claim(claim=claim, user=None, reason="Kunde bestreitet")
+
+    checked = check(order)
+
+    assert checked.ok
+    assert checked.warnings == [
+        f"A claim for this order was withdrawn on {timezone.localdate():%d.%m.%Y} "
+        "(Kunde bestreitet); it is handed over again only because you selected it."
     ]

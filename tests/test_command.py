@@ -80,7 +80,8 @@ def test_partial_refusal_hands_over_the_rest_and_exits_non_zero(tmp_path):
     assert str(excinfo.value) == "1 of 2 due orders were refused."
     assert (
         f"Refused order {broken.number}: The currency is USD; only EUR claims can "
-        "be handed over." in stderr.getvalue()
+        "be handed over, so this order has to be collected another way."
+        in stderr.getvalue()
     )
     assert list(Claim.objects.values_list("order_id", flat=True)) == [good.pk]
     assert output.read_bytes() == b"".join(handover_file(Handover.objects.get()))

@@ -25,7 +25,7 @@ class OwnFlowAdapter(PurchaseAdapter):
     def due_orders(self, *, today):
         return Purchase.objects.filter(pay_until__lt=today)
 
-    def mark_handed_over(self, order_ids):
+    def mark_handed_over(self, order_ids, *, handover):
         pass
 
 
