@@ -14,11 +14,20 @@ $(VENV)/.installed: requirements.txt
 
 venv: $(VENV)/.installed
 
-demo: venv
+# The local secret key (git-ignored): random, made once, for the owner only.
+# `ln` never replaces a key that exists; shop/settings.py makes the same file
+# on first use when DJANGO_SECRET_KEY is not set.
+.secret_key: | venv
+	umask 077 && $(PY) -c 'from django.core.management.utils import get_random_secret_key as k; print(k())' >$@.new
+	ln $@.new $@ 2>/dev/null || true
+	rm -f $@.new
+
+# DEBUG only for the demo's runserver, so that it serves the admin's CSS/JS.
+demo: venv .secret_key
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo --orders 500 --if-empty
 	@echo "Demo shop: http://$(HOST)/admin/  (logins above; 'clerk' may hand over, 'viewer' may not)"
-	$(PY) manage.py runserver $(HOST)
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST)
 
 test: venv
 	bash .ci/test
