@@ -5,9 +5,12 @@ order and its line with hostile text: every Unicode plane, emoji, right-to-left
 and zero-width characters, combining marks, NUL (where the database holds it),
 10,000-character strings, ``;``, quotes, CR/LF and formula starts. Each order
 is then either refused with reasons, or its row comes back from Python's
-``csv`` module (``;``, cp1252) with 18 columns, each equal to the input after
-the documented transformations (``inkasso.formats.clean_text``,
-``clean_phone``, the salutation codes and the Forderungsgrund text).
+``csv`` module (``;``, in cp1252 and in utf-8-sig) with 18 columns, each equal
+to the input after the documented transformations
+(``inkasso.formats.clean_text``, ``clean_phone``, the salutation codes and the
+Forderungsgrund text), with no control or format character and no unguarded
+formula start; the dry run (``checked_claims``) promises the same rows and
+warns about what was changed.
 
 Not generated: lone surrogates (no database can store them) and, on
 PostgreSQL, NUL (its text type refuses it) and text longer than a column's
@@ -15,6 +18,7 @@ PostgreSQL, NUL (its text type refuses it) and text longer than a column's
 10,000-character strings go into every field).
 """
 
+import codecs
 import csv
 import io
 import unicodedata
@@ -23,17 +27,18 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from inkasso import formats, selectors, services
-from inkasso.resources import HEADERS
+from inkasso import contract, formats, resources, rules, selectors, services
 from shop.models import Customer, Order, OrderLine
+from tests.contract import HEADERS
 from tests.factories import CustomerFactory, DueOrderFactory
 
 pytestmark = pytest.mark.django_db
 
-ENCODING = "cp1252"
+ENCODINGS = ["cp1252", "utf-8-sig"]
 POSTGRES = connection.vendor == "postgresql"
 
 SPECIAL = [
@@ -147,12 +152,15 @@ order_input = st.tuples(
 )
 
 
-def _clean(value, max_length=None):
-    return formats.clean_text(value, encoding=ENCODING, max_length=max_length)[0]
+def _clean(value, encoding, max_length=None, formula_guard=True):
+    return formats.clean_text(
+        value, encoding=encoding, max_length=max_length, formula_guard=formula_guard
+    )[0]
 
 
-def _email(value):
-    email = _clean(value)
+def _email(value, encoding):
+    # As the Email column documents it: a valid address, or nothing.
+    email = _clean(value, encoding, formula_guard=False)
     try:
         validate_email(email)
     except ValidationError:
@@ -169,39 +177,73 @@ def _salutation(order):
     return {"herr": "m", "frau": "f"}.get(customer.salutation, "")
 
 
-def _reason(order):
+def _reason_text(order):
     line = order.lines.get()
-    reason = (
+    return (
         f"Rechnung {order.invoice_number} vom "
-        f"{formats.format_date(order.invoice_date)}: "
+        f"{contract.format_date(order.invoice_date)}: "
         f"{line.quantity} x {line.product_name}"
     )
-    return _clean(reason, max_length=250)
 
 
-def _expected_row(order):
+def _expected_row(order, encoding):
     """The 18 values the contract promises for this order."""
     customer = order.customer
     return [
-        _clean(order.billing_first_name),
-        _clean(order.billing_last_name),
+        _clean(order.billing_first_name, encoding),
+        _clean(order.billing_last_name, encoding),
         _salutation(order),
-        _clean(order.billing_company),
-        _clean(order.billing_street),
-        _clean(order.billing_postcode),
-        _clean(order.billing_city),
-        _clean(order.billing_country.strip().upper()),
+        _clean(order.billing_company, encoding),
+        _clean(order.billing_street, encoding),
+        _clean(order.billing_postcode, encoding),
+        _clean(order.billing_city, encoding),
+        _clean(order.billing_country.strip().upper(), encoding),
         formats.clean_phone(customer.phone),
         formats.clean_phone(customer.mobile),
         formats.clean_phone(customer.fax),
-        _email(customer.email),
-        _clean(order.invoice_number),
+        _email(customer.email, encoding),
+        _clean(order.invoice_number, encoding),
         "99,80",
-        _reason(order),
-        formats.format_date(order.delivered_date),
-        formats.format_date(order.dunning_letters.get().sent_on),
+        _clean(_reason_text(order), encoding, max_length=contract.MAX_REASON),
+        contract.format_date(order.delivered_date),
+        contract.format_date(order.dunning_letters.get().sent_on),
         "1",
     ]
+
+
+NOTE_CODES = {"transliterated", "formula", "shortened", "invisible", "email_invalid"}
+
+
+def _expected_notes(order, encoding):
+    """The warnings about changed values that the claim must carry."""
+    texts = {
+        "first_name": (order.billing_first_name, None),
+        "last_name": (order.billing_last_name, None),
+        "company": (order.billing_company, None),
+        "street": (order.billing_street, None),
+        "postcode": (order.billing_postcode, None),
+        "city": (order.billing_city, None),
+        "invoice_number": (order.invoice_number, None),
+        "reason": (_reason_text(order), contract.MAX_REASON),
+    }
+    expected = set()
+    for field, (value, max_length) in texts.items():
+        _text, notes = formats.clean_text(
+            value, encoding=encoding, max_length=max_length
+        )
+        expected |= {(rules.NOTE_CODES[note], field) for note in notes}
+    email = order.customer.email
+    if email.strip() and not _email(email, encoding):
+        expected.add(("email_invalid", None))
+    return expected
+
+
+def _notes(claim):
+    return {
+        (problem.code, problem.params.get("field"))
+        for problem in claim.problems
+        if problem.code in NOTE_CODES
+    }
 
 
 def _make_order(customer_fields, order_fields, product_name):
@@ -216,64 +258,88 @@ def _make_order(customer_fields, order_fields, product_name):
     return DueOrderFactory(customer=customer, **order_fields, **line)
 
 
-def _read_back(handover):
+def _read_back(handover, encoding):
     data = b"".join(selectors.handover_file(handover))
-    return list(
-        csv.reader(io.StringIO(data.decode(ENCODING), newline=""), delimiter=";")
-    )
+    if encoding == "utf-8-sig":
+        assert data.startswith(codecs.BOM_UTF8)
+        assert codecs.BOM_UTF8 not in data[len(codecs.BOM_UTF8) :]
+    text = data.decode(encoding)
+    assert text.endswith("\r\n")
+    assert text.count("\r\n") == handover.row_count + 1
+    assert all(char not in text for char in "\x85\u2028\u2029\x1c\x1d\x1e")
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
 
 
-def _assert_clean_value(header, value):
+def _assert_clean_value(header, value, encoding):
     assert value == value.strip()
-    assert not any(unicodedata.category(char) in ("Cc", "Cs") for char in value)
-    value.encode(ENCODING)
+    # No control character (CR, LF, NUL, ...) and no format character
+    # (zero-width, bidi controls, BOM, tags) reaches the file.
+    assert not any(unicodedata.category(char) in ("Cc", "Cf", "Cs") for char in value)
+    value.encode(encoding)
     if not header.startswith(("Telefon", "Fax")):
-        assert not value.startswith(formats.FORMULA_STARTS)
+        # A formula start is guarded by a leading "'".
+        assert not value.startswith(contract.FORMULA_STARTS)
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+SETTINGS = {
+    "deadline": None,
+    "suppress_health_check": [
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+    ],
+}
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+@settings(max_examples=60, **SETTINGS)
 @given(inputs=st.lists(order_input, min_size=1, max_size=3))
-def test_hostile_text_is_refused_or_comes_back_in_its_own_column(inputs):
+def test_hostile_text_is_refused_or_comes_back_in_its_own_column(inputs, encoding):
     with transaction.atomic():
         orders = [_make_order(*values) for values in inputs]
+        order_ids = [order.pk for order in orders]
+        today = timezone.localdate()
 
+        # The dry run: what the confirmation page and the command show.
+        checked = {
+            claim.order_id: claim
+            for chunk in selectors.checked_claims(
+                order_ids=order_ids, today=today, encoding=encoding
+            )
+            for claim in chunk
+        }
         result = services.hand_over(
-            order_ids=[order.pk for order in orders],
-            source="command",
-            encoding=ENCODING,
+            order_ids=order_ids, source="command", encoding=encoding, today=today
         )
 
+        assert set(checked) == set(order_ids)
         refused = {claim.order_id for claim in result.refused}
+        assert refused == {pk for pk, claim in checked.items() if not claim.ok}
         for claim in result.refused:
             assert claim.errors
             assert all(isinstance(error, str) and error for error in claim.errors)
         accepted = [order for order in orders if order.pk not in refused]
-        event(f"{len(accepted)} of {len(orders)} orders accepted")
+        event(f"{encoding}: {len(accepted)} of {len(orders)} orders accepted")
         if result.handover is None:
             assert not accepted
         else:
-            rows = _read_back(result.handover)
-            assert rows[0] == list(HEADERS)
+            assert result.handover.encoding == encoding
+            rows = _read_back(result.handover, encoding)
+            assert rows[0] == HEADERS == resources.contract_headers()
             assert len(rows) == 1 + len(accepted) == 1 + result.count
             for order, row in zip(accepted, rows[1:], strict=True):
                 assert len(row) == 18
-                assert row == _expected_row(order)
+                assert row == _expected_row(order, encoding)
+                assert row == checked[order.pk].values
+                assert _notes(checked[order.pk]) == _expected_notes(order, encoding)
                 for header, value in zip(HEADERS, row, strict=True):
-                    _assert_clean_value(header, value)
+                    _assert_clean_value(header, value, encoding)
         transaction.set_rollback(True)
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@pytest.mark.parametrize("encoding", ENCODINGS)
+@settings(max_examples=40, **SETTINGS)
 @given(text=hostile)
-def test_hostile_text_in_every_field_of_one_order_never_crashes(text):
+def test_hostile_text_in_every_field_of_one_order_never_crashes(text, encoding):
     """The same hostile text everywhere: refused with reasons, or a clean row."""
     customer_fields = {name: _fits(Customer, name, text) for name in CUSTOMER_FIELDS}
     order_fields = {name: _fits(Order, name, text) for name in ORDER_FIELDS}
@@ -282,14 +348,18 @@ def test_hostile_text_in_every_field_of_one_order_never_crashes(text):
             customer_fields, order_fields, _fits(OrderLine, "product_name", text)
         )
 
-        result = services.hand_over(order_ids=[order.pk], source="command")
+        result = services.hand_over(
+            order_ids=[order.pk], source="command", encoding=encoding
+        )
 
         event("refused" if result.handover is None else "accepted")
         if result.handover is None:
             [claim] = result.refused
             assert claim.errors
         else:
-            rows = _read_back(result.handover)
+            rows = _read_back(result.handover, encoding)
             assert len(rows) == 2
-            assert rows[1] == _expected_row(order)
+            assert rows[1] == _expected_row(order, encoding)
+            for header, value in zip(HEADERS, rows[1], strict=True):
+                _assert_clean_value(header, value, encoding)
         transaction.set_rollback(True)

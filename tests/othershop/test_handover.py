@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from inkasso import services
 from inkasso.models import Claim, Handover
-from inkasso.resources import HEADERS
-from inkasso.selectors import due_order_ids, prepared_claims
+from inkasso.selectors import checked_claims, due_order_ids
+from tests.contract import HEADERS
 
 from .factories import DuePurchaseFactory, PurchaseFactory, days_ago, iso_days_ago
 from .models import Purchase
@@ -45,7 +45,7 @@ def download(client, handover: Handover) -> bytes:
 def test_the_adapter_turns_a_purchase_into_the_18_values():
     purchase = PurchaseFactory(reference="AB/2026/00042")
 
-    [[claim]] = prepared_claims(order_ids=[purchase.pk], today=timezone.localdate())
+    [[claim]] = checked_claims(order_ids=[purchase.pk], today=timezone.localdate())
 
     assert claim.errors == []
     assert dict(zip(HEADERS, claim.values, strict=True)) == {
@@ -86,7 +86,7 @@ def test_a_firm_with_a_free_text_title_and_part_payment_in_cents_is_a_b2b_claim(
         paid_cents=25_050,
     )
 
-    [[claim]] = prepared_claims(order_ids=[purchase.pk], today=timezone.localdate())
+    [[claim]] = checked_claims(order_ids=[purchase.pk], today=timezone.localdate())
 
     values = dict(zip(HEADERS, claim.values, strict=True))
     assert claim.errors == []
@@ -105,10 +105,10 @@ def test_a_purchase_with_only_a_zahlungserinnerung_and_an_unknown_country_is_ref
         dunning_history=[{"stufe": "Zahlungserinnerung", "versandt": iso_days_ago(30)}],
     )
 
-    [[claim]] = prepared_claims(order_ids=[purchase.pk], today=timezone.localdate())
+    [[claim]] = checked_claims(order_ids=[purchase.pk], today=timezone.localdate())
 
     assert claim.errors == [
-        "Land 'ATLANTIS' is not an ISO 3166-1 alpha-2 country code.",
+        "The country 'ATLANTIS' is not an ISO country code such as DE.",
         "No dunning letter (Mahnung) has been recorded.",
     ]
 
@@ -150,7 +150,7 @@ def test_the_admin_action_confirms_then_hands_over_and_records_the_file(clerk_cl
     # The UUIDs came back as text from the signed selection: still the same
     # orders, none refused for want of claim data.
     refusal, done = [str(m) for m in get_messages(response.wsgi_request)]
-    assert "was not handed over: Land 'ATLANTIS'" in html.unescape(refusal)
+    assert "was not handed over: The country 'ATLANTIS'" in html.unescape(refusal)
     assert done.startswith("1 claim was handed over to mediafinanz.")
     assert handover.source == Handover.Source.ADMIN
     assert handover.created_by.username == "buchhaltung"
@@ -299,7 +299,7 @@ def test_the_ledger_links_claims_to_purchases_and_a_withdrawal_reopens_them(cler
         Decimal("39.99"),
         Claim.State.OPEN,
     )
-    assert claim.values[13] == "39,99"
+    assert claim.values[HEADERS.index("Forderungsbetrag")] == "39,99"
     assert due_order_ids(today=timezone.localdate()) == []
 
     services.withdraw_claim(claim=claim, user=clerk, reason="Direkt bezahlt.")
@@ -309,8 +309,13 @@ def test_the_ledger_links_claims_to_purchases_and_a_withdrawal_reopens_them(cler
     assert claim.state == Claim.State.WITHDRAWN
     assert purchase.state == Purchase.State.OPEN
     assert due_order_ids(today=timezone.localdate()) == []
+    # Withdrawn means withdrawn: not due again by itself, even in the status.
     Purchase.objects.filter(pk=purchase.pk).update(state=Purchase.State.COLLECTION)
-    assert due_order_ids(today=timezone.localdate()) == [purchase.pk]
+    assert due_order_ids(today=timezone.localdate()) == []
+    # Only a clerk's explicit choice hands it over again, with a warning.
+    again = services.hand_over(order_ids=[purchase.pk], source=Handover.Source.ADMIN)
+    assert again.count == 1
+    assert "withdrawn on" in again.warned[0].warnings[0]
 
 
 def queries_to_hand_over(purchases) -> int:
@@ -339,7 +344,7 @@ def test_the_purchase_list_says_which_due_purchases_are_ready_or_blocked(clerk_c
     rows = {row.split("</a>")[0].rsplit(">", 1)[-1]: row for row in page.split("<tr")}
     assert "Ready for handover" in rows["AB/READY"]
     assert "Blocked:" in rows["AB/BLOCKED"]
-    assert "PLZ is missing." in rows["AB/BLOCKED"]
+    assert "The postcode is missing." in rows["AB/BLOCKED"]
 
 
 def test_the_ledger_pages_show_the_claim_and_withdraw_it_for_the_purchase(
