@@ -109,7 +109,7 @@ def _handover(limit: int | None, *, undo: bool) -> dict:
 def _baseline(path: str) -> dict:
     from django.db.models import F
 
-    from inkasso.formats import HandoverDialect
+    from inkasso.contract import HandoverDialect
     from shop.models import Order, OrderStatus
     from shop.selectors import last_dunning_letters, orders_with_balance
 
@@ -196,7 +196,6 @@ def _reads() -> dict:
 
     from inkasso.adapters import get_adapter, get_order_model
     from inkasso.conf import app_settings
-    from inkasso.expressions import KeyList
     from inkasso.selectors import batched, due_order_ids
 
     today = datetime.date.fromisoformat(TODAY)
@@ -207,7 +206,7 @@ def _reads() -> dict:
     start = time.perf_counter()
     count = 0
     for chunk in batched(order_ids, app_settings.CHUNK_SIZE):
-        orders = model._default_manager.filter(pk__in=KeyList(chunk, model._meta.pk))
+        orders = model._default_manager.filter(pk__in=chunk)
         for _claim in adapter.claims(orders.order_by("pk"), today=today):
             count += 1
     seconds = time.perf_counter() - start

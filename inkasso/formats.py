@@ -48,6 +48,12 @@ def _can_encode(char: str, encoding: str) -> bool:
 
 def transliterate(text: str, encoding: str) -> tuple[str, list[tuple[str, str]]]:
     """Replace each character ``encoding`` cannot hold by its ASCII transliteration."""
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        pass
+    else:
+        return text, []  # Umlauts and ß: German text usually fits.
     changes = []
     out = []
     for char in text:
@@ -90,14 +96,15 @@ def clean_text(
         return "", {}
     text = str(value)
     notes = {}
-    if not (text.isascii() and text.isprintable()):
-        text = unicodedata.normalize("NFC", text)
+    if not text.isprintable():
+        # Line breaks, tabs, control and format characters: none is printable.
         text = _LINE_BREAKS.sub(" ", text)
-        visible = "".join(char for char in text if not _is_invisible(char))
         if any(unicodedata.category(char) == "Cf" for char in text):
             notes[Note.INVISIBLE] = True
-        text = visible.strip()
-        text, changes = transliterate(text, encoding)
+        text = "".join(char for char in text if not _is_invisible(char))
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+        text, changes = transliterate(text.strip(), encoding)
         if changes:
             notes[Note.TRANSLITERATED] = changes
     text = text.strip()
@@ -118,6 +125,9 @@ def clean_phone(value) -> str:
     return _SPACES.sub(" ", _NOT_PHONE.sub("", text)).strip()
 
 
+# The e-mail column and the check for a way to reach the debtor ask about the
+# same address; Django's validation of it is worth remembering.
+@functools.lru_cache(maxsize=1024)
 def clean_email(value, *, encoding: str) -> str:
     """Return the e-mail address for the file, or ``""`` if it is not valid."""
     text, _notes = clean_text(value, encoding=encoding, formula_guard=False)

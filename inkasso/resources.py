@@ -231,19 +231,38 @@ class MediafinanzResource(resources.Resource):
         each column by its row attribute (``{"company": {"formula": True}}``).
         """
         notes = kwargs.pop("notes", None)
+        return self.file_exporter(selected_fields, **kwargs)(instance, notes=notes)
+
+    def file_exporter(self, selected_fields=None, **kwargs):
+        """Return a function ``(row, notes=None)`` that exports one row, as above.
+
+        Which hook serves each column (a ``dehydrate_<field>`` method,
+        ``Field(dehydrate_method=...)``, or the field's widget) is resolved
+        once here, exactly as import-export's ``export_field()`` resolves it
+        for every value, so a handover of many rows does not pay for it again.
+        """
         encoding = kwargs.pop("encoding", None) or app_settings.ENCODING
-        values = super().export_resource(instance, selected_fields, **kwargs)
-        texts = []
-        for field, value in zip(
-            self.get_export_fields(selected_fields), values, strict=True
-        ):
-            changes = {}
-            texts.append(
-                field.widget.file_text(value, encoding=encoding, notes=changes)
-            )
-            if changes and notes is not None:
-                notes[field.attribute or self.get_field_name(field)] = changes
-        return texts
+        columns = []
+        for field in self.get_export_fields(selected_fields):
+            name = self.get_field_name(field)
+            method = field.get_dehydrate_method(name)
+            if not callable(method):
+                method = getattr(self, method, None)
+            export = method or functools.partial(field.export, **kwargs)
+            columns.append((field.attribute or name, export, field.widget.file_text))
+
+        def export_row(instance, notes: dict | None = None) -> list[str]:
+            texts = []
+            for key, export, file_text in columns:
+                changes = {}
+                texts.append(
+                    file_text(export(instance), encoding=encoding, notes=changes)
+                )
+                if changes and notes is not None:
+                    notes[key] = changes
+            return texts
+
+        return export_row
 
 
 def contract_headers() -> list[str]:

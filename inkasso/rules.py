@@ -304,9 +304,8 @@ def check_claim(
     def text(value) -> str:
         return formats.clean_text(value, encoding=policy.encoding)[0]
 
-    problems.extend(
-        check_ledger(ledger, invoice_number=invoice_number(data, policy=policy))
-    )
+    invoice = text(data.invoice_number)
+    problems.extend(check_ledger(ledger, invoice_number=invoice))
 
     # The order is cancelled, fully paid, or not yet due; currency other than
     # EUR; open amount not above zero.
@@ -329,8 +328,12 @@ def check_claim(
         for field in ("first_name", "last_name"):
             if not text(getattr(data, field)):
                 problem("name_missing", field=field)
-    for field in ("street", "city", "invoice_number"):
-        if not text(getattr(data, field)):
+    for field, value in [
+        ("street", data.street),
+        ("city", data.city),
+        ("invoice_number", invoice),
+    ]:
+        if not text(value):
             problem("missing", field=field)
     country = contract.country_code(data.country)
     if country not in contract.ISO_COUNTRIES:
@@ -340,7 +343,7 @@ def check_claim(
         problem("missing", field="postcode")
     elif not contract.is_valid_postcode(postcode, country):
         problem("postcode_invalid", postcode=postcode, country=country)
-    if len(text(data.invoice_number)) > contract.MAX_INVOICE_NUMBER:
+    if len(invoice) > contract.MAX_INVOICE_NUMBER:
         problem("invoice_number_too_long", max=contract.MAX_INVOICE_NUMBER)
     for field in ("service_date", "claim_type"):
         if not getattr(data, field):

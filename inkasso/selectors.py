@@ -151,8 +151,8 @@ def checked_claims(
     goes to the first of them; the others are refused.
     """
     adapter = get_adapter()
-    resource = get_resource()
     policy = rules.Policy.from_settings(today=today, encoding=encoding)
+    export_row = get_resource().file_exporter(encoding=policy.encoding)
     codes = app_settings.SALUTATION_CODES
     model = get_order_model()
     # Keys as the model has them: a UUID that came as text from a form, too.
@@ -182,7 +182,9 @@ def checked_claims(
                 seen_invoice_numbers[number] = (
                     reported_claim.label if reported_claim else str(pk)
                 )
-            checked.append(_check(pk, reported_claim, facts, resource, policy, codes))
+            checked.append(
+                _check(pk, reported_claim, facts, export_row, policy, codes, number)
+            )
         yield checked
 
 
@@ -220,7 +222,7 @@ def _ledger_facts(order_ids, invoice_numbers: dict) -> dict[Any, rules.LedgerFac
     return facts
 
 
-def _check(pk, reported, facts, resource, policy, codes) -> CheckedClaim:
+def _check(pk, reported, facts, export_row, policy, codes, invoice_number):
     if reported is None:
         return CheckedClaim(pk, str(pk), [rules.Problem("no_claim_data")])
     if reported.data is None:
@@ -229,9 +231,7 @@ def _check(pk, reported, facts, resource, policy, codes) -> CheckedClaim:
         return CheckedClaim(pk, reported.label, problems)
     data: ClaimData = reported.data
     notes = {}
-    values = resource.export_resource(
-        claim_row(data, codes=codes), encoding=policy.encoding, notes=notes
-    )
+    values = export_row(claim_row(data, codes=codes), notes=notes)
     problems = rules.check_claim(data, policy=policy, ledger=facts)
     if reported.refusal:
         problems.insert(
@@ -243,7 +243,7 @@ def _check(pk, reported, facts, resource, policy, codes) -> CheckedClaim:
         problems=problems + rules.note_problems(notes),
         values=values,
         amount=data.open_amount,
-        invoice_number=rules.invoice_number(data, policy=policy),
+        invoice_number=invoice_number,
         invoice_date=data.invoice_date,
         debtor=rules.debtor_name(data),
     )
