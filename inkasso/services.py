@@ -172,7 +172,7 @@ def hand_over(
                     if claim.ok:
                         accepted.append(
                             Claim(
-                                handover=handover,
+                                handover_id=handover.pk,
                                 order_id=claim.order_id,
                                 row_number=report.accepted_count,
                                 invoice_number=claim.invoice_number,

@@ -37,6 +37,14 @@ class PurchaseAdapter(OrderAdapter):
     status_field = "state"
     collection_status = Purchase.State.COLLECTION
     withdrawn_status = Purchase.State.OPEN
+    collection_status_label = Purchase.State.COLLECTION.label
+
+    def refusal(self, order: Purchase) -> str:
+        # This shop's status flow: a purchase marked paid never goes to
+        # debt collection, whatever its amounts say.
+        if order.state == Purchase.State.PAID:
+            return "Der Kauf ist als bezahlt markiert; Inkasso ist dann nicht erlaubt."
+        return ""
 
     def get_queryset(self, queryset):
         return queryset.prefetch_related("items")

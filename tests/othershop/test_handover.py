@@ -376,3 +376,15 @@ def test_the_ledger_pages_show_the_claim_and_withdraw_it_for_the_purchase(
     assert claim.state == Claim.State.WITHDRAWN
     assert claim.withdrawn_by.username == "buchhaltung"
     assert purchase.state == Purchase.State.OPEN
+
+
+@pytest.mark.django_db
+def test_the_shop_refuses_a_purchase_its_status_flow_does_not_allow():
+    paid = DuePurchaseFactory(state=Purchase.State.PAID)
+
+    result = services.hand_over(order_ids=[paid.pk], source=Handover.Source.COMMAND)
+
+    assert result.handover is None
+    assert result.refused[0].errors == [
+        "Der Kauf ist als bezahlt markiert; Inkasso ist dann nicht erlaubt."
+    ]
