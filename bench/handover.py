@@ -99,7 +99,7 @@ def _handover(limit: int | None, *, undo: bool) -> dict:
     return {
         "orders": len(order_ids),
         "claims": result.count,
-        "refused": len(result.refused),
+        "refused": result.report.refused_count,
         "bytes": result.handover.file_size if result.handover else 0,
         "seconds": seconds,
         "peak_mib": max(0, peak - before) / 1024,

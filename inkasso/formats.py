@@ -66,14 +66,14 @@ def transliterate(text: str, encoding: str) -> tuple[str, list[tuple[str, str]]]
     return "".join(out), changes
 
 
-def shorten(text: str, max_length: int) -> str:
+def shorten(text: str, max_length: int, *, ellipsis: str = ELLIPSIS) -> str:
     """Cut ``text`` at a word boundary so that it fits ``max_length`` with ``…``."""
     if len(text) <= max_length:
         return text
-    cut = text[: max_length - 1]
-    if " " in cut and text[max_length - 1] != " ":
+    cut = text[: max_length - len(ellipsis)]
+    if " " in cut and text[len(cut)] != " ":
         cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip() + ELLIPSIS
+    return cut.rstrip() + ellipsis
 
 
 def clean_text(
@@ -112,7 +112,8 @@ def clean_text(
         text = "'" + text
         notes[Note.FORMULA] = True
     if max_length is not None and len(text) > max_length:
-        text = shorten(text, max_length)
+        ellipsis = ELLIPSIS if _can_encode(ELLIPSIS, encoding) else "..."
+        text = shorten(text, max_length, ellipsis=ellipsis)
         notes[Note.SHORTENED] = max_length
     return text, notes
 

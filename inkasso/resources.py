@@ -100,18 +100,21 @@ def claim_row(data, *, codes: dict[str, str]) -> ClaimRow:
 
 
 class ExportWidget(widgets.Widget):
-    """A widget for the file: ``render`` formats, ``file_text`` makes it safe.
+    """A widget for the file: its ``render`` gives text that is safe in the file.
 
-    ``file_text`` runs on every value of the column, also on one that a
-    ``dehydrate_<field>`` method returned (import-export does not render
-    those), so nothing reaches the file that could break a row, the encoding
-    or a spreadsheet. What it changed goes into ``notes``.
+    ``render`` formats a value and makes it safe; what it changed on the way
+    goes into the dict passed as ``notes``. ``file_text`` makes safe a value
+    that a ``dehydrate_<field>`` method returned (import-export does not
+    render those), so that nothing reaches the file that could break a row,
+    the encoding or a spreadsheet.
     """
 
     def render(self, value, obj=None, **kwargs):
-        if value is None:
-            return ""
-        return str(value)
+        return self.file_text(
+            "" if value is None else str(value),
+            encoding=kwargs.get("encoding") or app_settings.ENCODING,
+            notes=kwargs.get("notes", {}),
+        )
 
     def file_text(self, value, *, encoding: str, notes: dict) -> str:
         text, changes = formats.clean_text(value, encoding=encoding)
@@ -146,16 +149,19 @@ class EmailWidget(ExportWidget):
         email = formats.clean_email(value, encoding=encoding)
         if not email and (value or "").strip():
             notes[formats.Note.INVALID] = True
-        return email
+        # A valid address may still start like a formula (=1+1@example.de).
+        return super().file_text(email, encoding=encoding, notes=notes)
 
 
 class AmountWidget(ExportWidget):
     def render(self, value, obj=None, **kwargs):
+        # Digits and a decimal comma: nothing to make safe.
         return "" if value is None else contract.format_amount(value)
 
 
 class DateWidget(ExportWidget):
     def render(self, value, obj=None, **kwargs):
+        # DD.MM.YYYY: nothing to make safe.
         return "" if value is None else contract.format_date(value)
 
 
@@ -242,22 +248,31 @@ class MediafinanzResource(resources.Resource):
         for every value, so a handover of many rows does not pay for it again.
         """
         encoding = kwargs.pop("encoding", None) or app_settings.ENCODING
+        overridden = type(self).export_field is not resources.Resource.export_field
         columns = []
         for field in self.get_export_fields(selected_fields):
             name = self.get_field_name(field)
             method = field.get_dehydrate_method(name)
             if not callable(method):
                 method = getattr(self, method, None)
-            export = method or functools.partial(field.export, **kwargs)
-            columns.append((field.attribute or name, export, field.widget.file_text))
+            if overridden:
+                # The resource exports its own way: ask it for every value.
+                method = functools.partial(self.export_field, field, **kwargs)
+            columns.append((field.attribute or name, field, method))
 
         def export_row(instance, notes: dict | None = None) -> list[str]:
             texts = []
-            for key, export, file_text in columns:
+            for key, field, method in columns:
                 changes = {}
-                texts.append(
-                    file_text(export(instance), encoding=encoding, notes=changes)
-                )
+                if method is None:
+                    text = field.export(
+                        instance, encoding=encoding, notes=changes, **kwargs
+                    )
+                else:
+                    text = field.widget.file_text(
+                        method(instance), encoding=encoding, notes=changes
+                    )
+                texts.append(text)
                 if changes and notes is not None:
                     notes[key] = changes
             return texts

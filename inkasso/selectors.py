@@ -42,10 +42,10 @@ class CheckedClaim:
     invoice_number: str = ""
     invoice_date: datetime.date | None = None
     debtor: str = ""
+    ok: bool = dataclasses.field(init=False)
 
-    @property
-    def ok(self) -> bool:
-        return not any(problem.is_error for problem in self.problems)
+    def __post_init__(self):
+        self.ok = not any(problem.is_error for problem in self.problems)
 
     @property
     def errors(self) -> list[str]:
@@ -172,7 +172,7 @@ def checked_claims(
         checked = []
         for pk in chunk:
             reported_claim = reported.get(pk)
-            facts = ledger.get(pk, rules.LedgerFacts())
+            facts = ledger.get(pk, NO_FACTS)
             number = invoice_numbers.get(pk)
             if number and number in seen_invoice_numbers:
                 facts = dataclasses.replace(
@@ -186,6 +186,9 @@ def checked_claims(
                 _check(pk, reported_claim, facts, export_row, policy, codes, number)
             )
         yield checked
+
+
+NO_FACTS = rules.LedgerFacts()
 
 
 def _ledger_facts(order_ids, invoice_numbers: dict) -> dict[Any, rules.LedgerFacts]:
@@ -213,6 +216,8 @@ def _ledger_facts(order_ids, invoice_numbers: dict) -> dict[Any, rules.LedgerFac
     for pk in order_ids:
         withdrawn_at, reason = withdrawn.get(pk, (None, ""))
         other_order, handover = taken.get(invoice_numbers.get(pk), (pk, None))
+        if pk not in open_claims and withdrawn_at is None and other_order == pk:
+            continue  # Nothing known: NO_FACTS.
         facts[pk] = rules.LedgerFacts(
             open_handover=open_claims.get(pk),
             withdrawn_on=timezone.localdate(withdrawn_at) if withdrawn_at else None,

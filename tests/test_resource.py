@@ -204,11 +204,6 @@ def test_hostile_values_are_made_safe_in_every_column(encoding):
     assert values[14] == "'=HYPERLINK()"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="EmailWidget/clean_email skip the formula guard, and such an address "
-    "passes validate_email, so it reaches the file starting with = + or -",
-)
 @pytest.mark.parametrize(
     "email", ["=1+1@example.de", "-2+3@example.de", "+cmd@example.de"]
 )
