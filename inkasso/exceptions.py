@@ -11,3 +11,7 @@ class HandoverError(InkassoError):
 
 class ClaimError(InkassoError):
     """A change to a claim that its state or the contract does not allow."""
+
+
+class DatabaseBusy(HandoverError):
+    """The orders or the ledger are locked by another handover for too long."""
