@@ -42,3 +42,88 @@ def test_claims_recorded_as_json_keep_their_values_as_a_line():
     claim = Claim.objects.get()
     assert claim.line == 'Käthe;"Sa;lz ""Bad""";' + ";".join(map(str, range(16)))
     assert claim.values == values
+
+
+def _at_0003(connection):
+    """Migrate inkasso back to 0003; return the apps of that state."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    target = [("inkasso", "0003_direct_payment_reported_by")]
+    executor.migrate(target)
+    return executor.loader.project_state(target).apps
+
+
+def _forward(connection):
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("inkasso"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_warnings_stored_as_sentences_become_problem_codes_that_show_them():
+    from django.db import connection
+
+    from inkasso.models import Claim
+    from tests.factories import OrderFactory
+
+    order = OrderFactory()
+    apps = _at_0003(connection)
+    try:
+        handover = apps.get_model("inkasso", "Handover").objects.create(
+            source="command", encoding="cp1252", header_row=True
+        )
+        apps.get_model("inkasso", "Claim").objects.create(
+            handover=handover,
+            order_id=order.pk,
+            row_number=1,
+            invoice_number="R-1",
+            amount="12.30",
+            line="x",
+            warnings=["Nachname: Zeichen für die Datei umgeschrieben (Ł → L)."],
+        )
+    finally:
+        _forward(connection)
+    claim = Claim.objects.get()
+    assert claim.warnings == [
+        {
+            "code": "legacy",
+            "params": {
+                "text": "Nachname: Zeichen für die Datei umgeschrieben (Ł → L)."
+            },
+        }
+    ]
+    assert [p.message for p in claim.problems] == [
+        "Nachname: Zeichen für die Datei umgeschrieben (Ł → L)."
+    ]
+    assert claim.invoice_date is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_open_claims_for_one_invoice_number_stop_the_migration_with_names():
+    from django.db import connection
+
+    from tests.factories import OrderFactory
+
+    first, second = OrderFactory(), OrderFactory()
+    apps = _at_0003(connection)
+    Claim = apps.get_model("inkasso", "Claim")
+    handover = apps.get_model("inkasso", "Handover").objects.create(
+        source="command", encoding="cp1252", header_row=True
+    )
+    for row, order in enumerate([first, second], start=1):
+        Claim.objects.create(
+            handover=handover,
+            order_id=order.pk,
+            row_number=row,
+            invoice_number="R-DOUBLE",
+            amount="1.00",
+            line="x",
+        )
+    try:
+        with pytest.raises(RuntimeError, match="R-DOUBLE.*Withdraw the wrong claims"):
+            _forward(connection)
+    finally:
+        Claim.objects.filter(row_number=2).update(state="withdrawn")
+        _forward(connection)
