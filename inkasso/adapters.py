@@ -165,6 +165,15 @@ class OrderAdapter:
             )
         return orders
 
+    def dunning_orders(self, *, today: datetime.date) -> QuerySet:
+        """Return the orders that may be due for a reminder or Mahnung.
+
+        The default is every order; django-inkasso then asks
+        :meth:`claims` about each and sends only where money is open and
+        the schedule says so. Narrow it (unpaid, past due) to read fewer.
+        """
+        return get_order_model()._default_manager.all()
+
     def mark_handed_over(self, order_ids: Iterable, *, handover) -> None:
         """Record in the shop that these orders went to debt collection."""
         if not _uses_status(self):

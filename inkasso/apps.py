@@ -8,4 +8,4 @@ class InkassoConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import checks, dunning_checks  # noqa: F401  (registers the checks)

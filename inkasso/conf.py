@@ -8,8 +8,45 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 DEFAULT_SALUTATION_CODES = {"male": "m", "female": "f", "company": "c"}
+
+#: The dunning levels and their schedule. Index = level stored in the ledger.
+#: ``mahnung``: a real Mahnung (the handover's Mahndatum); a reminder is not.
+#: ``days``: days after the due date (first level) or after the previous
+#: letter's deadline; ``deadline_days``: how long the letter's deadline runs;
+#: ``fee``: the real costs the shop charges for the letter ("0.00": none).
+DEFAULT_DUNNING_LEVELS = [
+    {
+        "name": _("Payment reminder"),
+        "mahnung": False,
+        "days": 7,
+        "deadline_days": 10,
+        "fee": "0.00",
+    },
+    {
+        "name": _("1st dunning letter"),
+        "mahnung": True,
+        "days": 3,
+        "deadline_days": 14,
+        "fee": "0.00",
+    },
+    {
+        "name": _("2nd dunning letter"),
+        "mahnung": True,
+        "days": 3,
+        "deadline_days": 14,
+        "fee": "0.00",
+    },
+    {
+        "name": _("Final dunning letter"),
+        "mahnung": True,
+        "days": 3,
+        "deadline_days": 10,
+        "fee": "0.00",
+    },
+]
 
 
 class Settings:
@@ -77,6 +114,36 @@ class Settings:
     def CHUNK_SIZE(self) -> int:
         """How many orders are read, checked and written at a time."""
         return getattr(settings, "INKASSO_CHUNK_SIZE", 2000)
+
+    @property
+    def DUNNING_LEVELS(self) -> list[dict]:
+        """The dunning levels and their schedule (``DEFAULT_DUNNING_LEVELS``)."""
+        return getattr(settings, "INKASSO_DUNNING_LEVELS", DEFAULT_DUNNING_LEVELS)
+
+    @property
+    def DUNNING_CHANNEL(self) -> str:
+        """How letters go out unless the sender says otherwise: email or post."""
+        return getattr(settings, "INKASSO_DUNNING_CHANNEL", "email")
+
+    @property
+    def DUNNING_LANGUAGE(self) -> str:
+        """The language of the letters (a language with letter templates)."""
+        return getattr(settings, "INKASSO_DUNNING_LANGUAGE", "de")
+
+    @property
+    def DUNNING_FLAT_FEE(self) -> bool:
+        """Claim the 40 EUR flat fee of §288 (5) BGB from company debtors."""
+        return getattr(settings, "INKASSO_DUNNING_FLAT_FEE", False)
+
+    @property
+    def CREDITOR(self) -> dict | None:
+        """The shop as the letters name it: ``name``, ``address`` lines, ``details``."""
+        return getattr(settings, "INKASSO_CREDITOR", None)
+
+    @property
+    def DUNNING_FROM_EMAIL(self) -> str | None:
+        """Sender of the e-mailed letters; None: ``DEFAULT_FROM_EMAIL``."""
+        return getattr(settings, "INKASSO_DUNNING_FROM_EMAIL", None)
 
 
 app_settings = Settings()

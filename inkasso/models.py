@@ -214,3 +214,7 @@ class DirectPayment(models.Model):
 
     def __str__(self):
         return f"{self.amount} ({self.received_on:%d.%m.%Y})"
+
+
+# The dunning ledger lives in its own module; Django finds its models here.
+from .dunning_models import DunningStop, Letter  # noqa: E402, F401

@@ -44,6 +44,7 @@ FIELD_LABELS = {
     "reason": _("claim description"),
     "service_date": _("delivery or service date"),
     "dunning_date": _("date of the last Mahnung"),
+    "due_date": _("due date"),
     "claim_type": _("claim type"),
 }
 
@@ -128,6 +129,27 @@ MESSAGES = {
             "The payment deadline of the last dunning letter has not passed yet "
             "(it runs until %(date)s)."
         ),
+    ),
+    "dunning_stop": (
+        ERROR,
+        _("A dunning stop (Mahnsperre) is set for the order: %(reason)s."),
+    ),
+    # The reminders: why an order gets no letter now.
+    "no_email": (
+        ERROR,
+        _("There is no e-mail address to send the letter to."),
+    ),
+    "next_letter_on": (
+        ERROR,
+        _("The next letter (%(level)s) is due on %(date)s."),
+    ),
+    "last_level_reached": (
+        ERROR,
+        _("The last dunning letter (%(level)s) has been sent."),
+    ),
+    "letter_pending": (
+        ERROR,
+        _("The letter %(level)s is being sent."),
     ),
     # Warnings: shown, but they do not block.
     "transliterated": (
@@ -246,6 +268,8 @@ class LedgerFacts:
     invoice_number_taken_by: int | None = None
     #: The order that has the same invoice number earlier in the selection.
     invoice_number_twice: str | None = None
+    #: The reason of the order's dunning stop (Mahnsperre), if it has one.
+    dunning_stop: str | None = None
 
 
 def invoice_number(data, *, policy: Policy) -> str:
@@ -279,6 +303,8 @@ def check_ledger(ledger: LedgerFacts, *, invoice_number: str = "") -> list[Probl
                 },
             )
         )
+    if ledger.dunning_stop is not None:
+        problems.append(Problem("dunning_stop", {"reason": ledger.dunning_stop}))
     if ledger.invoice_number_twice is not None:
         problems.append(
             Problem(

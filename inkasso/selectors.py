@@ -16,7 +16,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from . import rules
+from . import rules, schedule
 from .adapters import ClaimData, get_adapter, get_order_model
 from .conf import app_settings
 from .models import Claim, DirectPayment, Handover
@@ -113,14 +113,16 @@ def active_claims() -> QuerySet:
 def due_orders(*, today: datetime.date) -> QuerySet:
     """Return the orders due for handover.
 
-    Due means: the shop's status flow marks them for collection and they have
-    never had a claim. An order whose claim was withdrawn is not due again by
-    itself; only a clerk's explicit choice hands it over again.
+    Due means: the shop's status flow marks them for collection, they have
+    never had a claim and no dunning stop holds them. An order whose claim was
+    withdrawn is not due again by itself; only a clerk's explicit choice hands
+    it over again.
     """
     return (
         get_adapter()
         .due_orders(today=today)
         .exclude(pk__in=Claim.objects.values("order_id"))
+        .exclude(pk__in=schedule.stopped_orders())
     )
 
 
@@ -160,9 +162,9 @@ def checked_claims(
     seen_invoice_numbers = {}
     for chunk in batched(map(to_python, order_ids), app_settings.CHUNK_SIZE):
         orders = model._default_manager.filter(pk__in=chunk).order_by("pk")
-        reported = {
-            claim.order_id: claim for claim in adapter.claims(orders, today=today)
-        }
+        reported = _with_ledger_dunning(
+            {claim.order_id: claim for claim in adapter.claims(orders, today=today)}
+        )
         invoice_numbers = {
             pk: rules.invoice_number(claim.data, policy=policy)
             for pk, claim in reported.items()
@@ -191,6 +193,31 @@ def checked_claims(
 NO_FACTS = rules.LedgerFacts()
 
 
+def _with_ledger_dunning(reported: dict) -> dict:
+    """Fill the last Mahnung from the dunning ledger where the shop has none.
+
+    A shop with its own dunning records keeps them; for the others, the
+    letters that django-inkasso sent say when the last real Mahnung went out.
+    """
+    missing = [
+        pk
+        for pk, claim in reported.items()
+        if claim.data is not None
+        and claim.data.dunning_date is None
+        and claim.data.dunning_deadline is None
+    ]
+    if not missing:
+        return reported
+    for pk, (sent_on, deadline) in schedule.last_mahnungen(missing).items():
+        claim = reported[pk]
+        reported[pk] = claim._replace(
+            data=dataclasses.replace(
+                claim.data, dunning_date=sent_on, dunning_deadline=deadline
+            )
+        )
+    return reported
+
+
 def _ledger_facts(order_ids, invoice_numbers: dict) -> dict[Any, rules.LedgerFacts]:
     """Return what the ledger knows about these orders and invoice numbers."""
     open_claims = dict(
@@ -212,13 +239,21 @@ def _ledger_facts(order_ids, invoice_numbers: dict) -> dict[Any, rules.LedgerFac
         .filter(invoice_number__in=set(invoice_numbers.values()))
         .values_list("invoice_number", "order_id", "handover_id")
     }
+    stops = schedule.active_stops(order_ids)
     facts = {}
     for pk in order_ids:
         withdrawn_at, reason = withdrawn.get(pk, (None, ""))
         other_order, handover = taken.get(invoice_numbers.get(pk), (pk, None))
-        if pk not in open_claims and withdrawn_at is None and other_order == pk:
+        stop = stops.get(pk)
+        if (
+            pk not in open_claims
+            and withdrawn_at is None
+            and other_order == pk
+            and stop is None
+        ):
             continue  # Nothing known: NO_FACTS.
         facts[pk] = rules.LedgerFacts(
+            dunning_stop=str(stop.get_reason_display()) if stop else None,
             open_handover=open_claims.get(pk),
             withdrawn_on=timezone.localdate(withdrawn_at) if withdrawn_at else None,
             withdrawal_reason=reason,

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "import_export",
+    "django_tasks",
     "inkasso",
     "shop",
 ]
@@ -175,6 +176,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INKASSO_ORDER_MODEL = "shop.Order"
 INKASSO_ADAPTER = "shop.collection.ShopOrderAdapter"
+# Who the reminders and Mahnungen come from (inkasso_remind, the admin).
+INKASSO_CREDITOR = {
+    "name": "Kaffeerösterei Beispiel GmbH",
+    "address": ["Königstraße 1", "01097 Dresden"],
+    "details": ["buchhaltung@example.de", "IBAN DE02 1203 0000 0000 2020 51"],
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_FROM_EMAIL", "buchhaltung@example.de")
+# E-mailed letters go out at once; a shop with a worker names its backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,72 @@
+"""System checks for the reminders' settings (``inkasso.E030`` and on)."""
+
+from django.core.checks import Error, register
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+
+from .conf import app_settings
+from .schedule import schedule_problems
+
+CHANNELS = ("email", "post")
+
+
+@register()
+def check_dunning_settings(app_configs, **kwargs):
+    errors = []
+    if problems := schedule_problems(app_settings.DUNNING_LEVELS):
+        errors.append(
+            Error(
+                "INKASSO_DUNNING_LEVELS is not a valid schedule: "
+                f"{'; '.join(problems)}.",
+                hint="Each level is a dict with name, mahnung (True/False), days "
+                '(0 or more), deadline_days (1 or more) and fee (e.g. "0.00").',
+                id="inkasso.E030",
+            )
+        )
+    errors.extend(_check_creditor(app_settings.CREDITOR))
+    if app_settings.DUNNING_CHANNEL not in CHANNELS:
+        errors.append(
+            Error(
+                'INKASSO_DUNNING_CHANNEL must be "email" or "post".',
+                id="inkasso.E032",
+            )
+        )
+    if not isinstance(app_settings.DUNNING_FLAT_FEE, bool):
+        errors.append(
+            Error("INKASSO_DUNNING_FLAT_FEE must be True or False.", id="inkasso.E033")
+        )
+    language = app_settings.DUNNING_LANGUAGE
+    try:
+        get_template(f"inkasso/letters/{language}/letter.txt")
+    except (TemplateDoesNotExist, TypeError):
+        errors.append(
+            Error(
+                f"INKASSO_DUNNING_LANGUAGE {language!r} has no letter templates.",
+                hint='Use "de" or "en", or add '
+                f"templates/inkasso/letters/{language}/letter.txt and letter.html.",
+                id="inkasso.E034",
+            )
+        )
+    return errors
+
+
+def _check_creditor(creditor):
+    # Not set: the shop sends no letters (inkasso_remind says so). Set: the
+    # letters name the creditor, so an empty name or address is refused.
+    if creditor is None:
+        return []
+    if not (
+        isinstance(creditor, dict)
+        and str(creditor.get("name", "")).strip()
+        and isinstance(creditor.get("address"), list | tuple)
+        and any(str(line).strip() for line in creditor["address"])
+    ):
+        return [
+            Error(
+                "INKASSO_CREDITOR must give the creditor's name and address.",
+                hint='{"name": "Muster GmbH", "address": ["Hauptstr. 1", '
+                '"01067 Dresden"], "details": ["Tel. …", "IBAN …"]}',
+                id="inkasso.E031",
+            )
+        ]
+    return []

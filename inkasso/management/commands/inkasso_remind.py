@@ -1,0 +1,139 @@
+import argparse
+import datetime
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from inkasso import contract, reminders, sending
+from inkasso.exceptions import InkassoError
+
+
+class Command(BaseCommand):
+    help = (
+        "Send every payment reminder and Mahnung that is due today; write the "
+        "postal letters into one printable PDF. Exits with status 1 when orders "
+        "need a person (no e-mail address, other currency, …), 2 when it could "
+        "not run."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "-o",
+            "--output",
+            help="Write the postal letters' PDF here instead of to standard output.",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Only say which letters are due; send and record nothing.",
+        )
+        parser.add_argument(
+            "--today",
+            type=_date,
+            metavar="YYYY-MM-DD",
+            help="The day to send for (default: today).",
+        )
+        parser.add_argument(
+            "--channel",
+            choices=["email", "post"],
+            help="Send by e-mail or by post (default: INKASSO_DUNNING_CHANNEL).",
+        )
+        parser.add_argument(
+            "--language",
+            help="The letters' language (default: INKASSO_DUNNING_LANGUAGE).",
+        )
+
+    def handle(
+        self,
+        *args,
+        output=None,
+        dry_run=False,
+        today=None,
+        channel=None,
+        language=None,
+        **options,
+    ):
+        today = today or timezone.localdate()
+        order_ids = reminders.reminder_order_ids(today=today)
+        try:
+            result = sending.send_letters(
+                order_ids,
+                today=today,
+                channel=channel,
+                language=language,
+                dry_run=dry_run,
+            )
+        except InkassoError as exc:
+            raise CommandError(str(exc), returncode=2) from exc
+        self._report(result, dry_run=dry_run)
+        if result.postal_ids:
+            self._write(sending.merged_pdf(result.postal_ids), output)
+        if result.refused_count:
+            raise CommandError(
+                f"{result.refused_count} of {len(order_ids)} orders need a letter "
+                "that could not be sent.",
+                returncode=1,
+            )
+
+    def _report(self, result, *, dry_run):
+        if dry_run:
+            for item in result.due:
+                self.stderr.write(
+                    f"Order {item.label}: {item.level.name} by {item.channel}, "
+                    f"deadline {contract.format_date(item.deadline)}."
+                )
+        for letter in result.letters:
+            where = letter.email or "post"
+            line = f"Order {letter.order_label}: {letter.level_name} to {where}"
+            if letter.status == letter.Status.FAILED:
+                line += f" failed ({letter.failure_reason}); tried again next run."
+            elif letter.status == letter.Status.PENDING:
+                line += " queued."
+            else:
+                line += f", deadline {contract.format_date(letter.deadline)}."
+            self.stderr.write(line)
+        shown = len(result.due) if dry_run else len(result.letters)
+        if more := result.due_count - shown:
+            self.stderr.write(f"... and {more} more letters.")
+        for item in result.refused:
+            self.stderr.write(f"Refused order {item.label}: {' '.join(item.reasons)}")
+        if more := result.refused_count - len(result.refused):
+            self.stderr.write(f"... and {more} more orders refused.")
+        if dry_run:
+            self.stderr.write(
+                f"Dry run: {result.due_count} letters would be sent, "
+                f"{result.refused_count} refused, {result.waiting_count} orders "
+                "have nothing due today. Nothing was recorded."
+            )
+        else:
+            self.stderr.write(
+                f"{result.sent_count} letters sent, {result.pending_count} queued, "
+                f"{result.failed_count} failed, {result.refused_count} refused, "
+                f"{result.waiting_count} orders have nothing due today."
+            )
+
+    def _write(self, data: bytes, output):
+        if output in (None, "-"):
+            stream = getattr(self.stdout, "_out", sys.stdout)
+            target = getattr(stream, "buffer", stream)
+            target.write(data)
+            target.flush()
+            return
+        try:
+            with open(output, "wb") as file:
+                file.write(data)
+        except OSError as exc:
+            raise CommandError(
+                f"Cannot write {output}: {exc.strerror}. The letters are recorded.",
+                returncode=2,
+            ) from exc
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a date like 2026-12-01."
+        ) from None

@@ -1,0 +1,204 @@
+"""Send the letters that are due: render, record, then e-mail or print.
+
+:func:`send_letters` is the one path that writes a letter. A letter is
+recorded with its PDF before it goes out; an e-mailed letter is ``pending``
+until the e-mail backend accepted it (:func:`inkasso.tasks.email_letter`), a
+postal letter is ``sent`` when it is recorded for printing. Two runs on the
+same day, or two at once, never send a letter twice: the orders are locked,
+the ledger is read again under the lock, and the database allows one letter
+per order and level that has not failed.
+"""
+
+import dataclasses
+import datetime
+import io
+from collections.abc import Callable, Iterable
+
+from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
+
+from . import letters
+from .adapters import get_order_model
+from .conf import app_settings
+from .dunning_models import Letter
+from .exceptions import InkassoError
+from .reminders import NextLetter, next_letters
+from .selectors import batched
+
+__all__ = ["SendResult", "merged_pdf", "send_letters"]
+
+
+@dataclasses.dataclass
+class SendResult:
+    """What a run did: the letters recorded, and the orders that need a person."""
+
+    keep: int = 1000
+    letters: list[Letter] = dataclasses.field(default_factory=list)
+    sent_count: int = 0
+    failed_count: int = 0
+    pending_count: int = 0
+    refused: list[NextLetter] = dataclasses.field(default_factory=list)
+    refused_count: int = 0
+    #: Orders with nothing to send today (not yet due, deadline running, …).
+    waiting_count: int = 0
+    due: list[NextLetter] = dataclasses.field(default_factory=list)
+    due_count: int = 0
+    postal_ids: list[int] = dataclasses.field(default_factory=list)
+
+    def add_next(self, item: NextLetter) -> None:
+        if item.ok:
+            self.due_count += 1
+            if len(self.due) < self.keep:
+                self.due.append(item)
+        elif item.needs_attention:
+            self.refused_count += 1
+            if len(self.refused) < self.keep:
+                self.refused.append(item)
+        else:
+            self.waiting_count += 1
+
+
+def send_letters(
+    order_ids: Iterable,
+    *,
+    today: datetime.date,
+    user=None,
+    channel: str | None = None,
+    language: str | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int], object] | None = None,
+) -> SendResult:
+    """Send each of these orders the letter that is due today, if any."""
+    if not (app_settings.CREDITOR or {}).get("name"):
+        raise InkassoError(
+            _("Set INKASSO_CREDITOR to the shop's name and address to send letters.")
+        )
+    language = language or app_settings.DUNNING_LANGUAGE
+    result = SendResult()
+    for chunk in next_letters(order_ids, today=today, channel=channel):
+        for item in chunk:
+            result.add_next(item)
+        due = [item for item in chunk if item.ok]
+        if due and not dry_run:
+            recorded = _record(due, today=today, user=user, language=language)
+            _deliver(recorded, result)
+        if progress is not None:
+            progress(len(chunk))
+    return result
+
+
+def _record(due: list[NextLetter], *, today, user, language) -> list[Letter]:
+    # Rendering takes most of the time; it happens before the lock is taken.
+    rendered = {
+        item.order_id: letters.render_letter(
+            item.data,
+            level=item.level,
+            sent_on=today,
+            deadline=item.deadline,
+            previous=item.previous,
+            language=language,
+        )
+        for item in due
+    }
+    with transaction.atomic():
+        _lock([item.order_id for item in due])
+        # Another run may have sent since next_letters() read the ledger.
+        taken = set(
+            Letter.objects.filter(order_id__in=[item.order_id for item in due])
+            .exclude(status=Letter.Status.FAILED)
+            .values_list("order_id", "level")
+        )
+        new = [
+            _letter(item, rendered[item.order_id], today, user, language)
+            for item in due
+            if (item.order_id, item.level.number) not in taken
+        ]
+        try:
+            with transaction.atomic():
+                recorded = Letter.objects.bulk_create(new)
+        except IntegrityError:
+            # A run at the same moment recorded some first: keep the others.
+            recorded = []
+            for letter in new:
+                try:
+                    with transaction.atomic():
+                        letter.save(force_insert=True)
+                except IntegrityError:
+                    continue
+                recorded.append(letter)
+    return recorded
+
+
+def _letter(item: NextLetter, rendered, today, user, language) -> Letter:
+    postal = item.channel == Letter.Channel.POST
+    letter = Letter(
+        order_id=item.order_id,
+        level=item.level.number,
+        is_mahnung=item.level.is_mahnung,
+        sent_on=today,
+        deadline=item.deadline,
+        fee=item.level.fee,
+        amount=item.amount,
+        channel=item.channel,
+        email="" if postal else item.email,
+        language=language,
+        sent_by=user,
+        subject=rendered.subject,
+        text=rendered.text,
+        status=Letter.Status.SENT if postal else Letter.Status.PENDING,
+    )
+    letter.set_pdf(rendered.pdf)
+    letter.order_label = item.label  # For the messages; not a field.
+    return letter
+
+
+def _lock(order_ids: list) -> None:
+    if not connection.features.has_select_for_update:
+        return  # SQLite: writes are serialised; the unique constraint decides.
+    model = get_order_model()
+    list(
+        model._default_manager.filter(pk__in=order_ids)
+        .order_by("pk")
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+
+
+def _deliver(recorded: list[Letter], result: SendResult) -> None:
+    from .tasks import email_letter
+
+    for letter in recorded:
+        if letter.channel == Letter.Channel.POST:
+            result.postal_ids.append(letter.pk)
+        else:
+            email_letter.enqueue(letter.pk)
+    outcome = {
+        pk: (status, reason)
+        for pk, status, reason in Letter.objects.filter(
+            pk__in=[letter.pk for letter in recorded]
+        ).values_list("pk", "status", "failure_reason")
+    }
+    for letter in recorded:
+        letter.status, letter.failure_reason = outcome[letter.pk]
+        if letter.status == Letter.Status.SENT:
+            result.sent_count += 1
+        elif letter.status == Letter.Status.FAILED:
+            result.failed_count += 1
+        else:
+            result.pending_count += 1
+        if len(result.letters) < result.keep:
+            result.letters.append(letter)
+
+
+def merged_pdf(letter_ids: Iterable[int]) -> bytes:
+    """Return these letters' recorded PDFs as one printable file, in order."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for chunk in batched(letter_ids, 500):
+        pdfs = dict(Letter.objects.filter(pk__in=chunk).values_list("pk", "pdf"))
+        for pk in chunk:
+            writer.append(io.BytesIO(bytes(pdfs[pk])))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
