@@ -34,6 +34,7 @@ test: venv
 
 bench: venv
 	$(PY) bench/handover.py
+	$(PY) bench/remind.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

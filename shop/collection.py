@@ -8,9 +8,9 @@ from django.db.models import QuerySet
 
 from inkasso.adapters import ClaimData, ClaimType, OrderAdapter, OrderClaim, Salutation
 
-from .models import OrderLine, OrderStatus, PaymentMethod
+from .models import DunningLetter, OrderLine, OrderStatus, PaymentMethod
 from .models import Salutation as ShopSalutation
-from .selectors import last_dunning_letters, orders_with_balance
+from .selectors import last_dunning_letters, orders_with_balance, overdue_q
 
 SALUTATIONS = {
     ShopSalutation.HERR: Salutation.MALE,
@@ -23,6 +23,16 @@ class ShopOrderAdapter(OrderAdapter):
     status_field = "status"
     collection_status = OrderStatus.COLLECTION
     collection_status_label = OrderStatus.COLLECTION.label
+
+    def dunning_orders(self, *, today: datetime.date) -> QuerySet:
+        # Unpaid orders past their due date. Orders the shop dunned with its
+        # own letters (shop.DunningLetter) finish that way; django-inkasso
+        # sends the reminders and Mahnungen of all the others.
+        return (
+            orders_with_balance()
+            .filter(overdue_q(today=today))
+            .exclude(pk__in=DunningLetter.objects.values("order_id"))
+        )
 
     def claims(
         self, queryset: QuerySet, *, today: datetime.date

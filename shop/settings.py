@@ -183,6 +183,9 @@ INKASSO_CREDITOR = {
     "details": ["buchhaltung@example.de", "IBAN DE02 1203 0000 0000 2020 51"],
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_FROM_EMAIL", "buchhaltung@example.de")
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
 # E-mailed letters go out at once; a shop with a worker names its backend.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

@@ -268,7 +268,21 @@ def test_reminder_candidates_leave_out_handed_over_orders():
     other = OrderFactory()
     OrderLineFactory(order=other)
 
-    ids = reminders.reminder_order_ids(today=DUE)
+    today = datetime.date.today()
+    ids = reminders.reminder_order_ids(today=today)
 
     assert other.pk in ids and handed.pk not in ids
-    assert selectors.due_order_ids(today=DUE) == []
+    assert selectors.due_order_ids(today=today) == []
+
+
+@pytest.mark.django_db
+def test_the_demo_shop_reminds_only_its_overdue_orders_without_letters_of_its_own():
+    overdue = unpaid_order()
+    dunned_by_the_shop = DueOrderFactory(due_date=DUE, status=OrderStatus.SHIPPED)
+    not_due = unpaid_order(due_date=DUE + datetime.timedelta(days=30))
+
+    ids = reminders.reminder_order_ids(today=DUE + datetime.timedelta(days=7))
+
+    assert overdue.pk in ids
+    assert dunned_by_the_shop.pk not in ids
+    assert not_due.pk not in ids
