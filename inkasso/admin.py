@@ -4,11 +4,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery, Sum
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
@@ -16,15 +14,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors, services, validators
+from . import selection, selectors, services, validators
 from .adapters import get_adapter, get_order_model
 from .conf import app_settings
 from .exceptions import InkassoError
 from .models import Claim, DirectPayment, Handover
 
 PERMISSION = "inkasso.hand_over"
-SELECTION_SALT = "inkasso.selection"
-SELECTION_MAX_AGE = 60 * 60
 PREVIEW_LIMIT = 1000
 REFUSED_MESSAGES = 20
 ENCODINGS = [
@@ -37,33 +33,23 @@ def can_hand_over(request) -> bool:
     return request.user.is_active and request.user.has_perm(PERMISSION)
 
 
+def purge_date(handover: Handover) -> str:
+    return formats.date_format(timezone.localtime(handover.purged_at))
+
+
+def purged_on(handover: Handover) -> str:
+    """Say when the purge deleted the handover's file and personal data."""
+    return gettext("Deleted on %(date)s (retention ended)") % {
+        "date": purge_date(handover)
+    }
+
+
 class HandoverForm(forms.Form):
     encoding = forms.ChoiceField(label=_("File format"), choices=ENCODINGS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["encoding"].initial = app_settings.ENCODING
-
-
-def _sign_selection(request, order_ids: list) -> str:
-    # JSON holds no UUID: such primary keys travel as text, ints stay ints.
-    order_ids = [pk if isinstance(pk, int) else str(pk) for pk in order_ids]
-    return signing.dumps(
-        {"user": str(request.user.pk), "orders": order_ids},
-        salt=SELECTION_SALT,
-        compress=True,
-    )
-
-
-def _unsign_selection(request, token: str) -> list:
-    try:
-        data = signing.loads(token, salt=SELECTION_SALT, max_age=SELECTION_MAX_AGE)
-    except signing.BadSignature:
-        raise PermissionDenied from None
-    if data["user"] != str(request.user.pk):
-        raise PermissionDenied
-    to_python = get_order_model()._meta.pk.to_python
-    return [to_python(pk) for pk in data["orders"]]
 
 
 def _handover_done(request, result: services.HandoverResult) -> HttpResponseRedirect:
@@ -126,7 +112,9 @@ def hand_over_to_mediafinanz(modeladmin, request, queryset):
     """Check the selected orders, ask for confirmation, then hand them over."""
     form = HandoverForm(request.POST if "confirm" in request.POST else None)
     if "confirm" in request.POST and form.is_valid():
-        order_ids = _unsign_selection(request, request.POST.get("selection", ""))
+        order_ids = selection.unsign(
+            user=request.user, token=request.POST.get("selection", "")
+        )
         try:
             result = services.hand_over(
                 order_ids=order_ids,
@@ -153,7 +141,7 @@ def hand_over_to_mediafinanz(modeladmin, request, queryset):
         "title": _("Hand over to mediafinanz"),
         "opts": opts,
         "form": HandoverForm(),
-        "selection": _sign_selection(request, order_ids),
+        "selection": selection.sign(user=request.user, order_ids=order_ids),
         "one_selected": order_ids[0] if order_ids else "",
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         "action_name": "hand_over_to_mediafinanz",
@@ -472,6 +460,14 @@ class LedgerAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_object_or_404(self, request, object_id):
+        """Return the object of a URL, or 404 for any id that is not one."""
+        # get_object() answers None for a malformed id ("abc", "1.5") as well.
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        return obj
+
 
 @admin.register(Handover)
 class HandoverAdmin(LedgerAdmin):
@@ -499,6 +495,7 @@ class HandoverAdmin(LedgerAdmin):
         "sha256",
         "claims_link",
         "download_link",
+        "purged_at",
     ]
     readonly_fields = fields
     change_form_template = "admin/inkasso/handover/change_form.html"
@@ -531,6 +528,8 @@ class HandoverAdmin(LedgerAdmin):
 
     @admin.display(description=_("file"))
     def download_link(self, obj):
+        if obj.purged_at:
+            return purged_on(obj)
         url = reverse("admin:inkasso_handover_download", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, gettext("Download"))
 
@@ -559,7 +558,18 @@ class HandoverAdmin(LedgerAdmin):
         """Stream the recorded file, byte for byte as it was first handed over."""
         if not can_hand_over(request):
             raise PermissionDenied
-        handover = get_object_or_404(Handover, pk=unquote(object_id))
+        handover = self.get_object_or_404(request, object_id)
+        if handover.purged_at:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": gettext("The file of %(handover)s was deleted")
+                % {"handover": handover},
+                "opts": self.model._meta,
+                "original": handover,
+            }
+            return TemplateResponse(
+                request, "admin/inkasso/handover/purged.html", context, status=410
+            )
         response = StreamingHttpResponse(
             selectors.handover_file(handover), content_type="text/csv"
         )
@@ -737,12 +747,20 @@ class ClaimAdmin(LedgerAdmin):
         from .resources import get_resource
 
         headers = get_resource().get_export_headers()
-        return format_html(
+        table = format_html(
             "<table>{}</table>",
             format_html_join(
                 "", "<tr><th>{}</th><td>{}</td></tr>", zip(headers, obj.values)
             ),
         )
+        if not obj.handover.purged_at:
+            return table
+        note = gettext(
+            "The debtor's personal data was deleted on %(date)s, when the "
+            "retention ended; the invoice number, amount, dates and claim type "
+            "are kept."
+        ) % {"date": purge_date(obj.handover)}
+        return format_html("<p>{}</p>{}", note, table)
 
     def save_model(self, request, obj, form, change):
         if "file_number" in form.changed_data:
@@ -782,7 +800,7 @@ class ClaimAdmin(LedgerAdmin):
     def withdraw_view(self, request, object_id):
         if not can_hand_over(request):
             raise PermissionDenied
-        claim = get_object_or_404(Claim, pk=unquote(object_id))
+        claim = self.get_object_or_404(request, object_id)
         form = WithdrawForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:

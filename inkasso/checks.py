@@ -213,4 +213,13 @@ def check_settings(app_configs, **kwargs):
                 id="inkasso.E017",
             )
         )
+    years = app_settings.RETENTION_YEARS
+    if not isinstance(years, int) or isinstance(years, bool) or years < 1:
+        errors.append(
+            Error(
+                "INKASSO_RETENTION_YEARS must be a whole number of years, 1 or more.",
+                hint="Commercial records are kept 10 years in Germany (the default).",
+                id="inkasso.E020",
+            )
+        )
     return errors

@@ -116,6 +116,11 @@ class Settings:
         return getattr(settings, "INKASSO_CHUNK_SIZE", 2000)
 
     @property
+    def RETENTION_YEARS(self) -> int:
+        """Full years after the year of a handover that its personal data is kept."""
+        return getattr(settings, "INKASSO_RETENTION_YEARS", 10)
+
+    @property
     def DUNNING_LEVELS(self) -> list[dict]:
         """The dunning levels and their schedule (``DEFAULT_DUNNING_LEVELS``)."""
         return getattr(settings, "INKASSO_DUNNING_LEVELS", DEFAULT_DUNNING_LEVELS)

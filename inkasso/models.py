@@ -14,7 +14,8 @@ from .validators import validate_file_number
 class Handover(models.Model):
     """One file handed to mediafinanz: who, when, from where, and its exact bytes.
 
-    Recorded once, never edited: a later download is byte-identical.
+    Recorded once, never edited: a later download is byte-identical, until the
+    retention ends and the purge deletes the file (:mod:`inkasso.purge`).
     """
 
     class Source(models.TextChoices):
@@ -37,6 +38,15 @@ class Handover(models.Model):
     row_count = models.PositiveIntegerField(_("claims"), default=0)
     file_size = models.PositiveBigIntegerField(_("file size (bytes)"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    purged_at = models.DateTimeField(
+        _("personal data deleted at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the retention ended and the file and the debtors' personal "
+            "data were deleted."
+        ),
+    )
 
     class Meta:
         verbose_name = _("handover")

@@ -7,16 +7,15 @@ changelist back: Django offers them no action at all, so nothing happens.
 """
 
 import logging
-from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
-from inkasso import services
-from inkasso.admin import _sign_selection
+from inkasso import selection, services
 from inkasso.models import Claim, Handover
 from shop.models import Customer, OrderStatus
 from tests.factories import DueOrderFactory
@@ -52,7 +51,7 @@ def world(db):
 
 def _selection(user, order_ids):
     # A token exactly as the confirmation page would sign it for this user.
-    return _sign_selection(SimpleNamespace(user=user or AnonymousUser()), order_ids)
+    return selection.sign(user=user or AnonymousUser(), order_ids=order_ids)
 
 
 def _templates(response):
@@ -215,6 +214,116 @@ def test_a_selection_signed_for_another_user_is_refused(client, world):
 
     assert response.status_code == 403
     assert not _handed_over(world)
+
+
+def _confirm(client, world, token):
+    return client.post(
+        _changelist(),
+        {
+            "action": ACTION,
+            "_selected_action": [world["due"].pk],
+            "confirm": "yes",
+            "selection": token,
+            "encoding": "cp1252",
+        },
+    )
+
+
+def _signed(payload, **kwargs):
+    # Signed with the real key and salt: only the content is wrong.
+    return signing.dumps(payload, salt=selection.SALT, **kwargs)
+
+
+# Content that is not a selection for this user: refused like another user's.
+SIGNED_FOR_NOBODY = {
+    "a list": lambda user, pk: [str(user.pk), [pk]],
+    "a text": lambda user, pk: "orders",
+    "a number": lambda user, pk: 42,
+    "nothing": lambda user, pk: None,
+    "no user": lambda user, pk: {"orders": [pk]},
+    "the user as a number": lambda user, pk: {"user": user.pk, "orders": [pk]},
+}
+# This user's selection, but its orders are not a list of order keys.
+SIGNED_BAD_ORDERS = {
+    "no orders": None,
+    "orders as a text": "1",
+    "orders as a number": 1,
+    "orders as a dict": {"1": 1},
+    "a key that is a word": ["x"],
+    "a key as a text": ["1"],
+    "a fraction": [1.5],
+    "a boolean": [True],
+    "a null key": [None],
+    "a nested key": [[1]],
+    "a huge key": [10**30],
+}
+
+
+@pytest.mark.parametrize("content", SIGNED_FOR_NOBODY)
+def test_a_signed_selection_that_names_no_user_is_refused(client, world, content):
+    clerk = _user("clerk")
+    client.force_login(clerk)
+    payload = SIGNED_FOR_NOBODY[content](clerk, world["due"].pk)
+
+    response = _confirm(client, world, _signed(payload, compress=True))
+
+    assert response.status_code == 403
+    assert not _handed_over(world)
+
+
+@pytest.mark.parametrize("content", SIGNED_BAD_ORDERS)
+def test_a_signed_selection_with_bad_orders_is_a_bad_request(client, world, content):
+    clerk = _user("clerk")
+    client.force_login(clerk)
+    payload = {"user": str(clerk.pk)}
+    if SIGNED_BAD_ORDERS[content] is not None:
+        payload["orders"] = SIGNED_BAD_ORDERS[content]
+
+    response = _confirm(client, world, _signed(payload, compress=True))
+
+    assert response.status_code == 400
+    assert not _handed_over(world)
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "",
+        "garbage",
+        "x" * 10_000,
+        "eyJ1c2VyIjoiMSJ9:1tXyZ0:forged",
+        signing.dumps({"user": "1", "orders": [1]}, salt="another.salt"),
+    ],
+)
+def test_a_selection_that_is_not_signed_here_is_refused(client, world, token):
+    client.force_login(_user("clerk"))
+
+    response = _confirm(client, world, token)
+
+    assert response.status_code == 403
+    assert not _handed_over(world)
+
+
+def test_a_signed_selection_that_is_not_json_is_a_bad_request(client, world):
+    clerk = _user("clerk")
+    client.force_login(clerk)
+    not_json = signing.TimestampSigner(salt=selection.SALT).sign("not json")
+
+    response = _confirm(client, world, not_json)
+
+    assert response.status_code == 400
+    assert not _handed_over(world)
+
+
+def test_a_selection_signed_like_the_confirmation_page_hands_over(client, world):
+    clerk = _user("clerk")
+    client.force_login(clerk)
+    payload = {"user": str(clerk.pk), "orders": [world["due"].pk]}
+
+    response = _confirm(client, world, _signed(payload, compress=True))
+
+    assert response.status_code == 302
+    assert _handed_over(world)
 
 
 def test_a_handover_page_of_an_inactive_clerk_is_refused(client, world):

@@ -261,6 +261,18 @@ def test_a_chunk_size_that_is_not_a_positive_whole_number_is_reported(settings, 
     assert inkasso_check_ids() == ["inkasso.E017"]
 
 
+@pytest.mark.parametrize("years", [0, -1, "10", 10.0, True, None])
+def test_a_retention_that_is_not_a_whole_number_of_years_is_reported(settings, years):
+    settings.INKASSO_RETENTION_YEARS = years
+    assert inkasso_check_ids() == ["inkasso.E020"]
+
+
+@pytest.mark.parametrize("years", [1, 6, 10, 30])
+def test_a_retention_in_whole_years_is_accepted(settings, years):
+    settings.INKASSO_RETENTION_YEARS = years
+    assert inkasso_check_ids() == []
+
+
 def test_several_misconfigurations_are_reported_together(settings):
     settings.INKASSO_ENCODING = "utf-16"
     settings.INKASSO_CHUNK_SIZE = 0
