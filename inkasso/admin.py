@@ -878,3 +878,6 @@ class DirectPaymentAdmin(LedgerAdmin):
     @admin.display(description=_("order"))
     def order(self, obj):
         return obj.claim.order
+
+
+from . import admin_dunning  # noqa: E402, F401  (the reminders: letters, stops)

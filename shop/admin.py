@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from inkasso.admin import InkassoFilter, InkassoOrderAdminMixin
+from inkasso.admin_dunning import InkassoDunningAdminMixin
 
 from . import services
 from .models import (
@@ -77,7 +78,7 @@ class DunningLevelFilter(admin.SimpleListFilter):
 
 
 @admin.register(Order)
-class OrderAdmin(InkassoOrderAdminMixin, admin.ModelAdmin):
+class OrderAdmin(InkassoDunningAdminMixin, InkassoOrderAdminMixin, admin.ModelAdmin):
     # What a clerk decides on comes first: status, debt collection, money, dunning.
     list_display = [
         "number",

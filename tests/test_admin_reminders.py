@@ -1,0 +1,164 @@
+"""The reminders in the admin: the send action, the order page, the ledger, who may."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from inkasso.models import DunningStop, Letter
+from tests.factories import DueOrderFactory
+from tests.users import UserFactory
+
+CHANGELIST = reverse("admin:shop_order_changelist")
+SENDER_PERMISSIONS = ["shop.view_order", "shop.change_order", "inkasso.send_reminders"]
+
+
+def overdue_order(**fields):
+    fields.setdefault("due_date", timezone.localdate() - datetime.timedelta(days=10))
+    return DueOrderFactory(letter=None, status="shipped", **fields)
+
+
+@pytest.fixture
+def sender_client(client, db):
+    client.force_login(UserFactory(username="sender", permissions=SENDER_PERMISSIONS))
+    return client
+
+
+def action(client, orders, **extra):
+    return client.post(
+        CHANGELIST,
+        {
+            "action": "send_reminders",
+            "_selected_action": [order.pk for order in orders],
+            **extra,
+        },
+    )
+
+
+@pytest.mark.django_db
+def test_the_confirmation_page_says_which_letter_each_order_gets_and_why_not(
+    sender_client,
+):
+    due = overdue_order()
+    no_email = overdue_order(customer__email="")
+
+    response = action(sender_client, [due, no_email])
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "1 order gets a letter now." in page
+    assert "Payment reminder" in page
+    assert "There is no e-mail address to send the letter to." in page
+    assert Letter.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_confirming_sends_and_records_the_letters(sender_client):
+    order = overdue_order()
+
+    response = action(sender_client, [order], confirm="yes", channel="email")
+
+    assert response.status_code == 302
+    letter = Letter.objects.get(order=order)
+    assert letter.status == "sent" and letter.sent_by.username == "sender"
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_postal_letters_come_back_as_one_pdf(sender_client):
+    orders = [overdue_order(), overdue_order()]
+
+    response = action(sender_client, orders, confirm="yes", channel="post")
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert Letter.objects.filter(channel="post", status="sent").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_order_page_shows_the_history_with_downloads_and_the_next_step(
+    sender_client,
+):
+    order = overdue_order()
+    action(sender_client, [order], confirm="yes", channel="email")
+    letter = Letter.objects.get(order=order)
+
+    page = sender_client.get(
+        reverse("admin:shop_order_change", args=[order.pk])
+    ).content.decode()
+
+    assert "Reminders and dunning letters" in page
+    assert reverse("admin:inkasso_letter_download", args=[letter.pk]) in page
+    assert "The payment deadline of the last dunning letter has not passed yet" in page
+
+
+@pytest.mark.django_db
+def test_a_download_is_the_recorded_letter_byte_for_byte(sender_client):
+    order = overdue_order()
+    action(sender_client, [order], confirm="yes", channel="email")
+    letter = Letter.objects.get(order=order)
+
+    response = sender_client.get(
+        reverse("admin:inkasso_letter_download", args=[letter.pk])
+    )
+
+    assert response.content == bytes(letter.pdf)
+
+
+@pytest.mark.django_db
+def test_staff_without_the_permission_neither_see_nor_run_the_action(
+    client, staff_without_permission
+):
+    client.force_login(staff_without_permission)
+    order = overdue_order()
+
+    changelist = client.get(CHANGELIST).content.decode()
+    response = action(client, [order], confirm="yes", channel="email")
+
+    assert "send_reminders" not in changelist
+    assert response.status_code in (200, 302)
+    assert Letter.objects.count() == 0
+    letter_list = client.get(reverse("admin:inkasso_letter_changelist"))
+    assert letter_list.status_code == 403
+
+
+@pytest.mark.django_db
+def test_staff_without_the_permission_cannot_download_letters(
+    client, staff_without_permission, sender_client
+):
+    order = overdue_order()
+    action(sender_client, [order], confirm="yes", channel="email")
+    letter = Letter.objects.get(order=order)
+    client.force_login(staff_without_permission)
+
+    response = client.get(reverse("admin:inkasso_letter_download", args=[letter.pk]))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_dunning_stop_is_set_and_lifted_in_the_admin(sender_client):
+    order = overdue_order()
+
+    sender_client.post(
+        reverse("admin:inkasso_dunningstop_add"),
+        {"order": order.pk, "reason": "disputed", "note": "Ware beschädigt"},
+    )
+    again = sender_client.post(
+        reverse("admin:inkasso_dunningstop_add"),
+        {"order": order.pk, "reason": "other"},
+    )
+
+    stop = DunningStop.objects.get()
+    assert stop.created_by.username == "sender" and stop.is_active
+    assert "already has a dunning stop" in again.content.decode()
+
+    sender_client.post(
+        reverse("admin:inkasso_dunningstop_changelist"),
+        {"action": "lift_stops", "_selected_action": [stop.pk]},
+    )
+
+    stop.refresh_from_db()
+    assert not stop.is_active and stop.lifted_by.username == "sender"
