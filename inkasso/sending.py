@@ -2,7 +2,7 @@
 
 :func:`send_letters` is the one path that writes a letter. A letter is
 recorded with its PDF before it goes out; an e-mailed letter is ``pending``
-until the e-mail backend accepted it (:func:`inkasso.tasks.email_letter`), a
+until the e-mail backend accepted it (:func:`inkasso.tasks.email_letters`), a
 postal letter is ``sent`` when it is recorded for printing. Two runs on the
 same day, or two at once, never send a letter twice: the orders are locked,
 the ledger is read again under the lock, and the database allows one letter
@@ -165,13 +165,16 @@ def _lock(order_ids: list) -> None:
 
 
 def _deliver(recorded: list[Letter], result: SendResult) -> None:
-    from .tasks import email_letter
+    from .tasks import email_letters
 
+    emails = []
     for letter in recorded:
         if letter.channel == Letter.Channel.POST:
             result.postal_ids.append(letter.pk)
         else:
-            email_letter.enqueue(letter.pk)
+            emails.append(letter.pk)
+    if emails:
+        email_letters.enqueue(emails)
     outcome = {
         pk: (status, reason)
         for pk, status, reason in Letter.objects.filter(

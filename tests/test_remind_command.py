@@ -286,3 +286,19 @@ def test_the_demo_shop_reminds_only_its_overdue_orders_without_letters_of_its_ow
     assert overdue.pk in ids
     assert dunned_by_the_shop.pk not in ids
     assert not_due.pk not in ids
+
+
+@pytest.mark.django_db
+def test_emailing_needs_as_many_queries_for_100_letters_as_for_10():
+    counts = {}
+    for size in (10, 100):
+        Letter.objects.all().delete()
+        ids = [unpaid_order().pk for _ in range(size)]
+        with CaptureQueriesContext(connection) as queries:
+            result = sending.send_letters(ids, today=DUE + datetime.timedelta(days=7))
+        assert result.sent_count == size
+        counts[size] = [
+            q["sql"].split()[0] for q in queries if "INSERT" not in q["sql"]
+        ]
+
+    assert counts[10] == counts[100], counts
