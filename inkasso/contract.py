@@ -129,6 +129,8 @@ def encoding_problem(encoding: str) -> str | None:
         encoded = "Vorname;PLZ\r\n".encode(encoding)
     except UnicodeEncodeError:
         return "cannot encode the header row"
+    except LookupError:  # A codec of another kind, such as rot13 or base64.
+        return "not a text encoding"
     if encoded.lstrip(codecs.BOM_UTF8) != b"Vorname;PLZ\r\n":
         return "not ASCII-compatible"
     return None

@@ -7,6 +7,7 @@ command's dry run all read it, and :class:`CheckReport` is their one tally.
 
 import dataclasses
 import datetime
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from itertools import islice
@@ -59,6 +60,14 @@ class CheckedClaim:
     def warning_problems(self) -> list[rules.Problem]:
         return [problem for problem in self.problems if not problem.is_error]
 
+    @property
+    def claimed_by(self) -> Any:
+        """Return the handover of the order's open claim, if that is the only error."""
+        errors = [problem for problem in self.problems if problem.is_error]
+        if len(errors) == 1 and errors[0].code == "open_claim":
+            return errors[0].params["handover"]
+        return None
+
     def without_values(self) -> "CheckedClaim":
         """Return the claim without its file values, to keep in a long list."""
         return dataclasses.replace(self, values=[])
@@ -66,7 +75,13 @@ class CheckedClaim:
 
 @dataclasses.dataclass
 class CheckReport:
-    """How many orders are accepted, refused and warned, and the first of each."""
+    """How many orders are accepted, refused and warned, and the first of each.
+
+    ``already_claimed`` counts, by handover, the refused orders whose only
+    error is an open claim from that handover. They are among the refused
+    too: a clerk who picks such an order is told so. For a caller that only
+    picked orders without a claim, they were handed over meanwhile.
+    """
 
     keep: int = 1000
     accepted_count: int = 0
@@ -76,10 +91,13 @@ class CheckReport:
     accepted: list[CheckedClaim] = dataclasses.field(default_factory=list)
     refused: list[CheckedClaim] = dataclasses.field(default_factory=list)
     warned: list[CheckedClaim] = dataclasses.field(default_factory=list)
+    already_claimed: Counter = dataclasses.field(default_factory=Counter)
 
     def add(self, claim: CheckedClaim) -> None:
         if not claim.ok:
             self.refused_count += 1
+            if (handover := claim.claimed_by) is not None:
+                self.already_claimed[handover] += 1
             if len(self.refused) < self.keep:
                 self.refused.append(claim.without_values())
             return

@@ -1,18 +1,25 @@
 import contextlib
 import io
+import os
+import secrets
+import shlex
+import shutil
 import sys
+from collections.abc import Iterator
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.db import DatabaseError, InterfaceError
 from django.utils import timezone
 
-from inkasso import selectors, services
+from inkasso import contract, selectors, services
+from inkasso.management.base import FAILED, InkassoCommand, Refused, first_line
 from inkasso.models import Handover
 
 
-class Command(BaseCommand):
+class Command(InkassoCommand):
     help = (
         "Hand over every order that is due for debt collection to mediafinanz and "
-        "write the file. Exits with status 1 when orders were refused."
+        "write the file. Exit status: 0 done, 1 some orders refused, 2 could not run."
     )
 
     def add_arguments(self, parser):
@@ -41,8 +48,13 @@ class Command(BaseCommand):
         self, *args, output=None, dry_run=False, handover=None, encoding=None, **options
     ):
         if handover is not None:
-            self._write(self._recorded(handover), output)
+            self._write(self._recorded(handover), output, handover_id=handover)
             return
+        if encoding and (problem := contract.encoding_problem(encoding)):
+            raise CommandError(
+                f"The file encoding {encoding!r} cannot be used: {problem}.",
+                returncode=FAILED,
+            )
         today = timezone.localdate()
         order_ids = selectors.due_order_ids(today=today)
         if not order_ids:
@@ -60,32 +72,33 @@ class Command(BaseCommand):
                     today=today,
                     progress=update,
                 )
-        except services.InkassoError as exc:
-            raise CommandError(str(exc)) from exc
-        self._report(result.report)
+        except (DatabaseError, InterfaceError) as exc:
+            raise CommandError(
+                f"The database failed during the handover ({first_line(exc)}); "
+                "nothing was handed over.",
+                returncode=FAILED,
+            ) from exc
+        refused = self._report(result.report)
         if result.handover:
             self.stderr.write(
                 f"Handover {result.handover.pk}: {result.count} claims, "
                 f"{result.handover.file_size} bytes, sha256 {result.handover.sha256}."
             )
-            try:
-                self._write(selectors.handover_file(result.handover), output)
-            except CommandError as exc:
-                raise CommandError(
-                    f"{exc} The handover is recorded; write it again with "
-                    f"--handover {result.handover.pk}."
-                ) from exc
-        if result.report.refused_count:
-            raise CommandError(
-                f"{result.report.refused_count} of {len(order_ids)} due orders "
-                "were refused."
+            self._write(
+                selectors.handover_file(result.handover),
+                output,
+                handover_id=result.handover.pk,
             )
+        if refused:
+            raise Refused(f"{refused} of {len(order_ids)} due orders were refused.")
 
     def _recorded(self, pk):
         try:
             handover = Handover.objects.get(pk=pk)
         except Handover.DoesNotExist:
-            raise CommandError(f"There is no handover {pk}.") from None
+            raise CommandError(
+                f"There is no handover {pk}.", returncode=FAILED
+            ) from None
         return selectors.handover_file(handover)
 
     def _dry_run(self, order_ids, *, today, encoding):
@@ -93,11 +106,13 @@ class Command(BaseCommand):
             report = selectors.check_orders(
                 order_ids=order_ids, today=today, encoding=encoding, progress=update
             )
-        self._report(report)
+        refused = self._report(report)
         self.stderr.write(
             f"Dry run: {report.accepted_count} orders would be handed over, "
-            f"{report.refused_count} refused. Nothing was recorded."
+            f"{refused} refused. Nothing was recorded."
         )
+        if refused:
+            raise Refused(f"{refused} of {len(order_ids)} due orders would be refused.")
 
     @contextlib.contextmanager
     def _progress(self, total, description):
@@ -129,29 +144,116 @@ class Command(BaseCommand):
             yield bar.update
 
     def _report(self, report):
+        """List the refused orders and the warnings; return how many were refused.
+
+        Orders refused only because another run handed them over after this
+        one listed them as due are not this run's refusals: one line per
+        handover says so, and they do not count.
+        """
         for claim in report.refused:
-            self.stderr.write(f"Refused order {claim.label}: {' '.join(claim.errors)}")
-        if report.refused_more:
-            self.stderr.write(f"... and {report.refused_more} more orders refused.")
+            if claim.claimed_by is None:
+                self.stderr.write(
+                    f"Refused order {claim.label}: {' '.join(claim.errors)}"
+                )
+        refused = report.refused_count - report.already_claimed.total()
+        listed = sum(claim.claimed_by is None for claim in report.refused)
+        if refused > listed:
+            self.stderr.write(f"... and {refused - listed} more orders refused.")
+        for handover, count in sorted(report.already_claimed.items()):
+            orders = "1 order was" if count == 1 else f"{count:,} orders were"
+            self.stderr.write(f"{orders} handed over meanwhile by handover {handover}.")
         for claim in report.warned:
             self.stderr.write(
                 f"Warning for order {claim.label}: {' '.join(claim.warnings)}"
             )
         if more := report.warned_count - len(report.warned):
             self.stderr.write(f"... and {more} more orders with warnings.")
+        return refused
 
-    def _write(self, chunks, output):
-        if output in (None, "-"):
-            stream = getattr(self.stdout, "_out", sys.stdout)
-            # The file is bytes in its own encoding: write them untouched.
-            target = stream if isinstance(stream, io.BufferedIOBase) else stream.buffer
-            for data in chunks:
-                target.write(data)
-            target.flush()
-            return
+    def _write(self, chunks: Iterator[bytes], output, *, handover_id):
+        """Write a recorded file to ``output`` or standard output, whole or not at all.
+
+        When that fails, the handover stays recorded: the message says so and
+        gives the command that writes the file again.
+        """
+        to_stdout = output in (None, "-")
         try:
-            with open(output, "wb") as file:
-                for data in chunks:
-                    file.write(data)
-        except OSError as exc:
-            raise CommandError(f"Cannot write {output}: {exc.strerror}.") from exc
+            if to_stdout:
+                self._write_stdout(chunks)
+            else:
+                write_atomically(output, chunks)
+        except (OSError, DatabaseError, InterfaceError) as exc:
+            reason = getattr(exc, "strerror", None) or first_line(exc)
+            again = shlex.join(
+                [
+                    "python",
+                    "manage.py",
+                    "inkasso_export",
+                    "--handover",
+                    str(handover_id),
+                ]
+                + ["-o", f"handover-{handover_id}.csv" if to_stdout else output]
+            )
+            raise CommandError(
+                f"Cannot write {'standard output' if to_stdout else output} "
+                f"({reason}), but handover {handover_id} is recorded; "
+                f"`{again}` writes it again.",
+                returncode=FAILED,
+            ) from exc
+        finally:
+            # Ends the query that reads the file parts now, while the database
+            # connection is open, rather than at exit, where it cannot.
+            chunks.close()
+
+    def _write_stdout(self, chunks):
+        stream = getattr(self.stdout, "_out", sys.stdout)
+        # The file is bytes in its own encoding: write them untouched.
+        target = stream if isinstance(stream, io.BufferedIOBase) else stream.buffer
+        try:
+            for data in chunks:
+                view = memoryview(data)
+                # Unbuffered (python -u, PYTHONUNBUFFERED) this is the raw
+                # file, which may write part of the data and say how much.
+                while view:
+                    view = view[target.write(view) :]
+            target.flush()
+        except OSError:
+            if stream is sys.stdout:
+                # Python flushes standard output again at exit and would print
+                # the same error as "Exception ignored"; let what is left go to
+                # /dev/null (the Python docs' note on SIGPIPE does the same).
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                os.close(devnull)
+            raise
+
+
+def write_atomically(path: str, chunks: Iterator[bytes]) -> None:
+    """Write the chunks to ``path`` so that it holds all of them or stays as it was.
+
+    They go to a temporary file beside it, which replaces it only once every
+    byte is on disk: a full disk, a size limit or a crash never leaves half a
+    file for someone to upload. A path that is not a regular file (a pipe,
+    ``/dev/stdout``) cannot be replaced and is written directly.
+    """
+    path = os.path.realpath(path)
+    if os.path.exists(path) and not os.path.isfile(path):
+        with open(path, "wb") as file:
+            file.writelines(chunks)
+        return
+    directory, name = os.path.split(path)
+    temporary = os.path.join(directory, f".{name}.{secrets.token_hex(6)}.tmp")
+    # "x": a new file, with the permissions open() gives one under the umask.
+    file = open(temporary, "xb")  # noqa: SIM115 (closed below, removed on error)
+    try:
+        with file:
+            file.writelines(chunks)
+            file.flush()
+            os.fsync(file.fileno())
+        if os.path.exists(path):
+            shutil.copymode(path, temporary)  # as writing in place would keep it
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
