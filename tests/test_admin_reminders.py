@@ -1,9 +1,12 @@
 """The reminders in the admin: the send action, the order page, the ledger, who may."""
 
 import datetime
+import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -162,3 +165,12 @@ def test_a_dunning_stop_is_set_and_lifted_in_the_admin(sender_client):
 
     stop.refresh_from_db()
     assert not stop.is_active and stop.lifted_by.username == "sender"
+
+
+@pytest.mark.django_db
+def test_the_demo_clerk_may_send_reminders_and_hand_over():
+    call_command("seed_demo", "--orders", "0", stderr=io.StringIO())
+
+    clerk = get_user_model().objects.get(username="clerk")
+    assert clerk.has_perm("inkasso.send_reminders")
+    assert clerk.has_perm("inkasso.hand_over")

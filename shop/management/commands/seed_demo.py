@@ -20,6 +20,7 @@ DEMO_USERS = [
             "shop.change_order",
             "shop.view_customer",
             "inkasso.hand_over",
+            "inkasso.send_reminders",
         ],
     ),
     ("viewer", "viewer", False, ["shop.view_order", "shop.view_customer"]),
