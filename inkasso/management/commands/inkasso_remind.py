@@ -2,14 +2,15 @@ import argparse
 import datetime
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from inkasso import contract, reminders, sending
 from inkasso.exceptions import InkassoError
+from inkasso.management.base import FAILED, InkassoCommand, Refused
 
 
-class Command(BaseCommand):
+class Command(InkassoCommand):
     help = (
         "Send every payment reminder and Mahnung that is due today; write the "
         "postal letters into one printable PDF. Exits with status 1 when orders "
@@ -65,15 +66,14 @@ class Command(BaseCommand):
                 dry_run=dry_run,
             )
         except InkassoError as exc:
-            raise CommandError(str(exc), returncode=2) from exc
+            raise CommandError(str(exc), returncode=FAILED) from exc
         self._report(result, dry_run=dry_run)
         if result.postal_ids:
             self._write(sending.merged_pdf(result.postal_ids), output)
         if result.refused_count:
-            raise CommandError(
+            raise Refused(
                 f"{result.refused_count} of {len(order_ids)} orders need a letter "
-                "that could not be sent.",
-                returncode=1,
+                "that could not be sent."
             )
 
     def _report(self, result, *, dry_run):
@@ -126,7 +126,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(
                 f"Cannot write {output}: {exc.strerror}. The letters are recorded.",
-                returncode=2,
+                returncode=FAILED,
             ) from exc
 
 
