@@ -213,6 +213,20 @@ def check_settings(app_configs, **kwargs):
                 id="inkasso.E017",
             )
         )
+    lock_timeout = app_settings.LOCK_TIMEOUT
+    if (
+        not isinstance(lock_timeout, int | float)
+        or isinstance(lock_timeout, bool)
+        or not 0 < lock_timeout <= 3600
+    ):
+        errors.append(
+            Error(
+                "INKASSO_LOCK_TIMEOUT must be a number of seconds above 0 and "
+                "at most 3600.",
+                hint="It is in seconds, not milliseconds; the default is 15.",
+                id="inkasso.E019",
+            )
+        )
     years = app_settings.RETENTION_YEARS
     if not isinstance(years, int) or isinstance(years, bool) or years < 1:
         errors.append(

@@ -116,6 +116,15 @@ class Settings:
         return getattr(settings, "INKASSO_CHUNK_SIZE", 2000)
 
     @property
+    def LOCK_TIMEOUT(self) -> float:
+        """Seconds a ledger write waits for another's locks before it gives up.
+
+        Longer than a handover of 100,000 orders takes, shorter than the 30 s
+        after which servers such as gunicorn give up on a request.
+        """
+        return getattr(settings, "INKASSO_LOCK_TIMEOUT", 15)
+
+    @property
     def RETENTION_YEARS(self) -> int:
         """Full years after the year of a handover that its personal data is kept."""
         return getattr(settings, "INKASSO_RETENTION_YEARS", 10)

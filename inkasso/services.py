@@ -6,6 +6,7 @@ the commands turn it into a message.
 """
 
 import codecs
+import contextlib
 import csv
 import dataclasses
 import datetime
@@ -16,21 +17,23 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import contract, validators
 from .adapters import get_adapter, get_order_model
 from .conf import app_settings
-from .exceptions import ClaimError, HandoverError, InkassoError
+from .exceptions import ClaimError, DatabaseBusy, HandoverError, InkassoError
 from .models import Claim, DirectPayment, Handover, HandoverFilePart
 from .resources import get_resource
 from .selectors import CheckedClaim, CheckReport, batched, checked_claims
 
 __all__ = [
     "ClaimError",
+    "DatabaseBusy",
     "HandoverError",
     "HandoverResult",
     "InkassoError",
@@ -44,6 +47,15 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 PART_SIZE = 1 << 20
+
+HANDOVER_BUSY = gettext_lazy(
+    "Another handover is being recorded right now; nothing was handed over. "
+    "Try again in a minute."
+)
+LEDGER_BUSY = gettext_lazy(
+    "Another change is being recorded right now; nothing was recorded. "
+    "Try again in a minute."
+)
 
 
 @dataclasses.dataclass
@@ -108,6 +120,60 @@ class _FileWriter:
         self.pending.clear()
 
 
+def _waited_too_long(exc: OperationalError) -> bool:
+    """Whether the database gave up waiting for a lock, and nothing else failed."""
+    # SQLite: SQLITE_BUSY (5, "database is locked"), maybe as an extended code.
+    # PostgreSQL: lock_not_available; psycopg 3 names it sqlstate, psycopg2 pgcode.
+    cause = exc.__cause__
+    code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    return getattr(cause, "sqlite_errorcode", 0) & 0xFF == 5 or code == "55P03"
+
+
+@contextlib.contextmanager
+def _sqlite_busy_timeout(milliseconds: int):
+    """On SQLite, wait at most this long for the write lock within the block."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    # The busy timeout belongs to the connection and outlives the transaction,
+    # so the host's DATABASES OPTIONS "timeout" is put back afterwards.
+    connection.ensure_connection()
+    sqlite = connection.connection
+    previous = sqlite.execute("PRAGMA busy_timeout").fetchone()[0]
+    sqlite.execute(f"PRAGMA busy_timeout = {milliseconds:d}")
+    try:
+        yield
+    finally:
+        if connection.connection is sqlite:
+            sqlite.execute(f"PRAGMA busy_timeout = {previous:d}")
+
+
+@contextlib.contextmanager
+def _ledger_transaction(busy_message):
+    """Run the block in one transaction that waits for locks a limited time.
+
+    Whoever comes second to a lock (a handover of thousands of orders holds
+    its locks for seconds) waits up to ``INKASSO_LOCK_TIMEOUT`` and then gets
+    :class:`DatabaseBusy` with ``busy_message``, and nothing is recorded.
+    """
+    milliseconds = max(1, round(app_settings.LOCK_TIMEOUT * 1000))
+    try:
+        with _sqlite_busy_timeout(milliseconds), transaction.atomic():
+            if connection.vendor == "postgresql":
+                # Like SET LOCAL: it ends with the (outermost) transaction.
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT set_config('lock_timeout', %s, true)",
+                        [f"{milliseconds}ms"],
+                    )
+            yield
+    except OperationalError as exc:
+        if not _waited_too_long(exc):
+            raise
+        logger.warning("Gave up waiting for a lock after %d ms: %s", milliseconds, exc)
+        raise DatabaseBusy(str(busy_message)) from exc
+
+
 def _lock_orders(order_ids: list) -> None:
     # Two clerks (or a clerk and cron) handing over the same orders: the second
     # waits here until the first commits, then sees its claims and refuses.
@@ -155,7 +221,7 @@ def hand_over(
     adapter = get_adapter()
     report = CheckReport()
     try:
-        with transaction.atomic():
+        with _ledger_transaction(HANDOVER_BUSY):
             _lock_orders(order_ids)
             handover = Handover.objects.create(
                 created_by=user, source=source, encoding=encoding, header_row=header_row
@@ -241,7 +307,7 @@ def withdraw_claim(*, claim: Claim, user, reason: str) -> Claim:
     reason = reason.strip()
     if not reason:
         raise ClaimError(_("Say why the claim is withdrawn."))
-    with transaction.atomic():
+    with _ledger_transaction(LEDGER_BUSY):
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
         if claim.state == Claim.State.WITHDRAWN:
             raise ClaimError(
@@ -266,7 +332,7 @@ def record_file_number(*, claim: Claim, file_number: str, user) -> Claim:
     """
     file_number = contract.normalize_file_number(file_number)
     _validated(validators.validate_file_number, file_number)
-    with transaction.atomic():
+    with _ledger_transaction(LEDGER_BUSY):
         claim = _open_claim_for_update(claim)
         claim.file_number = file_number
         claim.file_number_recorded_at = timezone.now()
@@ -303,7 +369,7 @@ def record_direct_payment(
     """
     today = today or timezone.localdate()
     _validated(validators.validate_payment_amount, amount)
-    with transaction.atomic():
+    with _ledger_transaction(LEDGER_BUSY):
         claim = _open_claim_for_update(claim)
         _validated(
             validators.validate_payment_date,
@@ -335,6 +401,7 @@ def mark_direct_payments_reported(*, payments: Iterable[DirectPayment], user) ->
     Return how many were newly marked; a payment reported before keeps its
     first date and reporter.
     """
-    return DirectPayment.objects.filter(
-        pk__in=[payment.pk for payment in payments], reported_at__isnull=True
-    ).update(reported_at=timezone.now(), reported_by=user)
+    with _ledger_transaction(LEDGER_BUSY):
+        return DirectPayment.objects.filter(
+            pk__in=[payment.pk for payment in payments], reported_at__isnull=True
+        ).update(reported_at=timezone.now(), reported_by=user)

@@ -273,6 +273,22 @@ def test_a_retention_in_whole_years_is_accepted(settings, years):
     assert inkasso_check_ids() == []
 
 
+@pytest.mark.parametrize(
+    "seconds", [0, -1, 15000, "15", True, None, float("nan"), float("inf")]
+)
+def test_a_lock_timeout_that_is_not_a_sensible_number_of_seconds_is_reported(
+    settings, seconds
+):
+    settings.INKASSO_LOCK_TIMEOUT = seconds
+    assert inkasso_check_ids() == ["inkasso.E019"]
+
+
+@pytest.mark.parametrize("seconds", [0.5, 1, 30, 3600])
+def test_a_lock_timeout_in_seconds_is_accepted(settings, seconds):
+    settings.INKASSO_LOCK_TIMEOUT = seconds
+    assert inkasso_check_ids() == []
+
+
 def test_several_misconfigurations_are_reported_together(settings):
     settings.INKASSO_ENCODING = "utf-16"
     settings.INKASSO_CHUNK_SIZE = 0
