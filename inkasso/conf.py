@@ -150,6 +150,11 @@ class Settings:
         return getattr(settings, "INKASSO_DUNNING_FLAT_FEE", False)
 
     @property
+    def HAND_OVER_AFTER_LAST_LETTER(self) -> bool:
+        """Orders are due for handover once the last letter's deadline passed."""
+        return getattr(settings, "INKASSO_HAND_OVER_AFTER_LAST_LETTER", True)
+
+    @property
     def CREDITOR(self) -> dict | None:
         """The shop as the letters name it: ``name``, ``address`` lines, ``details``."""
         return getattr(settings, "INKASSO_CREDITOR", None)

@@ -35,6 +35,13 @@ def check_dunning_settings(app_configs, **kwargs):
         errors.append(
             Error("INKASSO_DUNNING_FLAT_FEE must be True or False.", id="inkasso.E033")
         )
+    if not isinstance(app_settings.HAND_OVER_AFTER_LAST_LETTER, bool):
+        errors.append(
+            Error(
+                "INKASSO_HAND_OVER_AFTER_LAST_LETTER must be True or False.",
+                id="inkasso.E035",
+            )
+        )
     language = app_settings.DUNNING_LANGUAGE
     try:
         get_template(f"inkasso/letters/{language}/letter.txt")

@@ -102,6 +102,15 @@ def last_mahnungen(
     return last
 
 
+def finished_orders(*, today: datetime.date) -> QuerySet:
+    """Return the keys of the orders whose last level went out and ran out.
+
+    As a subquery: the last level's letter was sent and its deadline passed.
+    """
+    last = len(app_settings.DUNNING_LEVELS) - 1
+    return sent_letters().filter(level=last, deadline__lt=today).values("order_id")
+
+
 def stopped_orders() -> QuerySet:
     """Return the keys of the orders under a dunning stop, as a subquery."""
     return DunningStop.objects.filter(lifted_at__isnull=True).values("order_id")

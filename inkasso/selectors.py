@@ -13,7 +13,7 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -131,16 +131,24 @@ def active_claims() -> QuerySet:
 def due_orders(*, today: datetime.date) -> QuerySet:
     """Return the orders due for handover.
 
-    Due means: the shop's status flow marks them for collection, they have
-    never had a claim and no dunning stop holds them. An order whose claim was
-    withdrawn is not due again by itself; only a clerk's explicit choice hands
-    it over again.
+    Due means: the shop's status flow marks them for collection (or, with
+    ``INKASSO_HAND_OVER_AFTER_LAST_LETTER``, the deadline of their last
+    dunning letter has passed while the shop still counts them as unpaid),
+    they have never had a claim and no dunning stop holds them. An order
+    whose claim was withdrawn is not due again by itself; only a clerk's
+    explicit choice hands it over again.
     """
-    return (
-        get_adapter()
-        .due_orders(today=today)
-        .exclude(pk__in=Claim.objects.values("order_id"))
-        .exclude(pk__in=schedule.stopped_orders())
+    adapter = get_adapter()
+    orders = adapter.due_orders(today=today)
+    if app_settings.HAND_OVER_AFTER_LAST_LETTER:
+        dunned = adapter.dunning_orders(today=today).filter(
+            pk__in=schedule.finished_orders(today=today)
+        )
+        orders = orders.model._default_manager.filter(
+            Q(pk__in=orders.values("pk")) | Q(pk__in=dunned.values("pk"))
+        )
+    return orders.exclude(pk__in=Claim.objects.values("order_id")).exclude(
+        pk__in=schedule.stopped_orders()
     )
 
 

@@ -15,7 +15,13 @@ from pypdf import PdfReader
 from inkasso import reminders, selectors, sending, services
 from inkasso.models import Claim, Letter
 from shop.models import OrderStatus
-from tests.factories import DueOrderFactory, OrderFactory, OrderLineFactory
+from tests.factories import (
+    DueOrderFactory,
+    OrderFactory,
+    OrderLineFactory,
+    PaymentFactory,
+)
+from tests.test_dunning_ledger import record_letter
 
 DUE = datetime.date(2026, 10, 15)
 
@@ -230,15 +236,35 @@ def test_from_reminder_to_handover_in_a_shop_without_dunning_records():
         "Final dunning letter",
     ]
     final = letters[-1]
+    assert selectors.due_order_ids(today=final.deadline) == []
     today = final.deadline + datetime.timedelta(days=1)
-    order.status = OrderStatus.COLLECTION
-    order.save()
+    assert selectors.due_order_ids(today=today) == [order.pk]
 
-    result = services.hand_over(order_ids=[order.pk], source="command", today=today)
+    result = services.hand_over(
+        order_ids=selectors.due_order_ids(today=today), source="command", today=today
+    )
 
     assert result.count == 1
     claim = Claim.objects.get(order=order)
     assert f"{final.sent_on:%d.%m.%Y}" in claim.line
+    order.refresh_from_db()
+    assert order.status == OrderStatus.COLLECTION
+
+
+@pytest.mark.django_db
+def test_an_order_paid_after_its_last_letter_is_not_due(settings):
+    order = unpaid_order()
+    for level in range(4):
+        record_letter(order, level=level, sent_on=DUE + datetime.timedelta(days=level))
+    today = DUE + datetime.timedelta(days=60)
+    assert selectors.due_order_ids(today=today) == [order.pk]
+
+    PaymentFactory(order=order, amount=order.lines.get().total)
+
+    assert selectors.due_order_ids(today=today) == []
+    settings.INKASSO_HAND_OVER_AFTER_LAST_LETTER = False
+    PaymentFactory(order=order, amount=-order.lines.get().total)
+    assert selectors.due_order_ids(today=today) == []
 
 
 @pytest.mark.django_db

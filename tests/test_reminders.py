@@ -175,6 +175,7 @@ def test_an_empty_creditor_is_a_system_check_error(creditor):
         ("INKASSO_DUNNING_CHANNEL", "fax", "inkasso.E032"),
         ("INKASSO_DUNNING_FLAT_FEE", "yes", "inkasso.E033"),
         ("INKASSO_DUNNING_LANGUAGE", "fr", "inkasso.E034"),
+        ("INKASSO_HAND_OVER_AFTER_LAST_LETTER", 1, "inkasso.E035"),
     ],
 )
 def test_other_dunning_settings_are_checked(name, value, check_id):
