@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, QuerySet
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .conf import app_settings
@@ -65,6 +66,29 @@ class ClaimData:
     dunning_deadline: datetime.date | None = None
     claim_type: ClaimType | None = None
     is_cancelled: bool = False
+
+    def __post_init__(self):
+        # A shop that gives a datetime (an order's created_at, say) means its
+        # local calendar day; the checks compare days.
+        for name in _DATE_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, datetime.datetime):
+                setattr(
+                    self,
+                    name,
+                    timezone.localdate(value)
+                    if timezone.is_aware(value)
+                    else value.date(),
+                )
+
+
+_DATE_FIELDS = (
+    "invoice_date",
+    "due_date",
+    "service_date",
+    "dunning_date",
+    "dunning_deadline",
+)
 
 
 class OrderClaim(NamedTuple):

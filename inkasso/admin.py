@@ -112,15 +112,19 @@ def hand_over_to_mediafinanz(modeladmin, request, queryset):
     """Check the selected orders, ask for confirmation, then hand them over."""
     form = HandoverForm(request.POST if "confirm" in request.POST else None)
     if "confirm" in request.POST and form.is_valid():
-        order_ids = selection.unsign(
-            user=request.user, token=request.POST.get("selection", "")
-        )
+        token = request.POST.get("selection", "")
+        order_ids = selection.unsign(user=request.user, token=token)
         try:
             result = services.hand_over(
                 order_ids=order_ids,
                 source=Handover.Source.ADMIN,
                 user=request.user,
                 encoding=form.cleaned_data["encoding"],
+                # Only the withdrawals this page showed; one made meanwhile
+                # refuses its order.
+                withdrawn_chosen=selection.unsign_withdrawn(
+                    user=request.user, token=token
+                ),
             )
         except InkassoError as exc:
             modeladmin.message_user(request, str(exc), messages.ERROR)
@@ -130,18 +134,24 @@ def hand_over_to_mediafinanz(modeladmin, request, queryset):
     order_ids = list(queryset.order_by("pk").values_list("pk", flat=True))
     encoding = form.initial.get("encoding") or app_settings.ENCODING
     opts = modeladmin.model._meta
+    # The clerk selected these orders: a withdrawn claim among them is shown
+    # as a warning, and handed over again only if they confirm.
+    withdrawn = selectors.withdrawn_order_ids(order_ids)
     report = selectors.check_orders(
         order_ids=order_ids,
         today=timezone.localdate(),
         encoding=encoding,
         keep=PREVIEW_LIMIT,
+        withdrawn_chosen=set(withdrawn),
     )
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": _("Hand over to mediafinanz"),
         "opts": opts,
         "form": HandoverForm(),
-        "selection": selection.sign(user=request.user, order_ids=order_ids),
+        "selection": selection.sign(
+            user=request.user, order_ids=order_ids, withdrawn=withdrawn
+        ),
         "one_selected": order_ids[0] if order_ids else "",
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         "action_name": "hand_over_to_mediafinanz",
@@ -361,6 +371,10 @@ class InkassoOrderAdminMixin:
                     source=Handover.Source.ORDER_PAGE,
                     user=request.user,
                     encoding=form.cleaned_data["encoding"],
+                    # The page showed the withdrawal: the clerk chose it.
+                    withdrawn_chosen=[order.pk]
+                    if request.POST.get("withdrawn_seen")
+                    else [],
                 )
             except InkassoError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
@@ -369,7 +383,9 @@ class InkassoOrderAdminMixin:
                 if response is not None:
                     return response
             return HttpResponseRedirect(request.path)
-        claim = selectors.check_order(order.pk, today=timezone.localdate())
+        claim = selectors.check_order(
+            order.pk, today=timezone.localdate(), withdrawn_chosen=True
+        )
         opts = self.model._meta
         context = {
             **self.admin_site.each_context(request),
@@ -378,6 +394,9 @@ class InkassoOrderAdminMixin:
             "original": order,
             "form": form,
             "claim": claim,
+            "withdrawn_seen": any(
+                problem.code == "withdrawn_before" for problem in claim.problems
+            ),
             "active_claim": selectors.active_claims()
             .filter(order_id=order.pk)
             .select_related("handover")

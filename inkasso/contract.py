@@ -70,6 +70,31 @@ class ClaimType(enum.IntEnum):
     SERVICE = 3
 
 
+def to_cents(value) -> Decimal | None:
+    """Return an amount rounded to the cent as the file writes it, or None.
+
+    The checks, the file and the ledger all take this value, so that an
+    amount of 0.004 is refused rather than written as ``0,00``.
+    """
+    if value is None:
+        return None
+    try:
+        amount = Decimal(value)
+    except (ArithmeticError, TypeError, ValueError):
+        return None
+    if not amount.is_finite():
+        return None
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def claim_type_code(value) -> int | None:
+    """Return the Forderungstyp 1, 2 or 3 of ``value``, or None if it is none."""
+    try:
+        return int(ClaimType(int(value)))
+    except (TypeError, ValueError):
+        return None
+
+
 def format_amount(value: Decimal) -> str:
     """Return ``1234,50``: decimal comma, two places, no thousands separator."""
     quantized = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -125,12 +150,15 @@ def encoding_problem(encoding: str) -> str | None:
         codecs.lookup(encoding)
     except (LookupError, TypeError, ValueError):
         return "unknown encoding"
+    # The header row and the characters a value may start with: an encoding
+    # that writes "+49" as "+-49" (UTF-7) is no encoding for this file.
+    probe = "Vorname;PLZ;+49-0/1 (2) '@=\r\n"
     try:
-        encoded = "Vorname;PLZ\r\n".encode(encoding)
+        encoded = probe.encode(encoding)
     except UnicodeEncodeError:
         return "cannot encode the header row"
     except LookupError:  # A codec of another kind, such as rot13 or base64.
         return "not a text encoding"
-    if encoded.lstrip(codecs.BOM_UTF8) != b"Vorname;PLZ\r\n":
+    if encoded.lstrip(codecs.BOM_UTF8) != probe.encode("ascii"):
         return "not ASCII-compatible"
     return None

@@ -131,8 +131,9 @@ def clean_phone(value) -> str:
 @functools.lru_cache(maxsize=1024)
 def clean_email(value, *, encoding: str) -> str:
     """Return the e-mail address for the file, or ``""`` if it is not valid."""
-    text, _notes = clean_text(value, encoding=encoding, formula_guard=False)
-    if not text:
+    text, notes = clean_text(value, encoding=encoding, formula_guard=False)
+    if not text or Note.TRANSLITERATED in notes:
+        # A transliterated address is another address: leave it out.
         return ""
     try:
         validate_email(text)

@@ -159,7 +159,9 @@ def _next_letter(pk, reported, letters, stop, handover, *, levels, today, channe
         problems.append(rules.Problem("refused_by_shop", {"reason": reported.refusal}))
     data = reported.data
     if data is None:
-        return NextLetter(pk, reported.label, problems or [rules.Problem("missing")])
+        return NextLetter(
+            pk, reported.label, problems or [rules.Problem("no_claim_data")]
+        )
     result = NextLetter(pk, reported.label, problems, data=data, previous=sent)
     problems.extend(_claim_problems(data))
     if problems:

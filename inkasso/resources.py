@@ -91,11 +91,11 @@ def claim_row(data, *, codes: dict[str, str]) -> ClaimRow:
         fax=data.fax,
         email=data.email,
         invoice_number=data.invoice_number,
-        amount=data.open_amount,
+        amount=contract.to_cents(data.open_amount),
         reason=claim_reason(data),
         service_date=data.service_date,
         dunning_date=data.dunning_date,
-        claim_type=int(data.claim_type) if data.claim_type else None,
+        claim_type=contract.claim_type_code(data.claim_type),
     )
 
 
@@ -158,11 +158,21 @@ class AmountWidget(ExportWidget):
         # Digits and a decimal comma: nothing to make safe.
         return "" if value is None else contract.format_amount(value)
 
+    def file_text(self, value, *, encoding, notes):
+        if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+            value = contract.format_amount(value)
+        return super().file_text(value, encoding=encoding, notes=notes)
+
 
 class DateWidget(ExportWidget):
     def render(self, value, obj=None, **kwargs):
         # DD.MM.YYYY: nothing to make safe.
         return "" if value is None else contract.format_date(value)
+
+    def file_text(self, value, *, encoding, notes):
+        if isinstance(value, datetime.date):
+            value = contract.format_date(value)
+        return super().file_text(value, encoding=encoding, notes=notes)
 
 
 class MediafinanzResource(resources.Resource):
@@ -255,16 +265,22 @@ class MediafinanzResource(resources.Resource):
             method = field.get_dehydrate_method(name)
             if not callable(method):
                 method = getattr(self, method, None)
-            if overridden:
-                # The resource exports its own way: ask it for every value.
-                method = functools.partial(self.export_field, field, **kwargs)
             columns.append((field.attribute or name, field, method))
 
         def export_row(instance, notes: dict | None = None) -> list[str]:
             texts = []
             for key, field, method in columns:
                 changes = {}
-                if method is None:
+                if overridden:
+                    # The resource exports its own way: ask it for every value.
+                    text = field.widget.file_text(
+                        self.export_field(
+                            field, instance, encoding=encoding, notes=changes, **kwargs
+                        ),
+                        encoding=encoding,
+                        notes=changes,
+                    )
+                elif method is None:
                     text = field.export(
                         instance, encoding=encoding, notes=changes, **kwargs
                     )

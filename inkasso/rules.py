@@ -70,6 +70,13 @@ MESSAGES = {
             "selection; correct the invoice number of the wrong order."
         ),
     ),
+    "withdrawn": (
+        ERROR,
+        _(
+            "A claim for this order was withdrawn on %(date)s (%(reason)s); "
+            "select the order yourself to hand it over again."
+        ),
+    ),
     "withdrawn_before": (
         WARNING,
         _(
@@ -114,6 +121,10 @@ MESSAGES = {
         _("The invoice number is longer than %(max)d characters."),
     ),
     # The dunning.
+    "claim_type_invalid": (
+        ERROR,
+        _("The claim type %(value)s is not 1, 2 or 3."),
+    ),
     "no_mahnung": (ERROR, _("No dunning letter (Mahnung) has been recorded.")),
     "mahnung_before_service": (
         ERROR,
@@ -210,10 +221,12 @@ class Problem:
             return str(self.params.get("text", self.code))
         template = MESSAGES[self.code][1]
         params = {name: _shown(name, value) for name, value in self.params.items()}
-        text = (
-            gettext(template) if isinstance(template, Promise) else template
-        ) % params
-        return capfirst(text)
+        template = gettext(template) if isinstance(template, Promise) else template
+        try:
+            return capfirst(template % params)
+        except (KeyError, ValueError, TypeError):
+            # Stored with other parameters than today's wording expects.
+            return f"{self.code}: {self.params}"
 
     def as_json(self) -> dict:
         return {"code": self.code, "params": self.params}
@@ -265,6 +278,8 @@ class LedgerFacts:
     open_handover: int | None = None
     withdrawn_on: datetime.date | None = None
     withdrawal_reason: str = ""
+    #: A clerk chose this order although its claim was withdrawn.
+    withdrawn_chosen: bool = False
     invoice_number_taken_by: int | None = None
     #: The order that has the same invoice number earlier in the selection.
     invoice_number_twice: str | None = None
@@ -339,7 +354,7 @@ def check_claim(
         problem("cancelled")
     if (data.currency or "").upper() != contract.CURRENCY:
         problem("currency", currency=data.currency or "?")
-    amount = data.open_amount
+    amount = contract.to_cents(data.open_amount)
     if amount is None:
         problem("amount_unknown")
     elif amount <= 0 and data.invoice_total and data.invoice_total > 0:
@@ -371,9 +386,12 @@ def check_claim(
         problem("postcode_invalid", postcode=postcode, country=country)
     if len(invoice) > contract.MAX_INVOICE_NUMBER:
         problem("invoice_number_too_long", max=contract.MAX_INVOICE_NUMBER)
-    for field in ("service_date", "claim_type"):
-        if not getattr(data, field):
-            problem("missing", field=field)
+    if not data.service_date:
+        problem("missing", field="service_date")
+    if not data.claim_type:
+        problem("missing", field="claim_type")
+    elif contract.claim_type_code(data.claim_type) is None:
+        problem("claim_type_invalid", value=str(data.claim_type))
     if data.invoice_date is None:
         problem("missing", field="invoice_date")
 
@@ -401,7 +419,7 @@ def check_claim(
     # reach the debtor, a claim below the minimum amount.
     if ledger.withdrawn_on is not None:
         problem(
-            "withdrawn_before",
+            "withdrawn_before" if ledger.withdrawn_chosen else "withdrawn",
             date=ledger.withdrawn_on.isoformat(),
             reason=ledger.withdrawal_reason,
         )

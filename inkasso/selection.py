@@ -22,13 +22,31 @@ def _json_keys(order_ids: list) -> list:
     return [pk if isinstance(pk, int) else str(pk) for pk in order_ids]
 
 
-def sign(*, user, order_ids: list) -> str:
-    """Return the token of these orders for this user."""
+def sign(*, user, order_ids: list, withdrawn: list = ()) -> str:
+    """Return the token of these orders for this user.
+
+    ``withdrawn`` are those of them whose withdrawn claim the clerk was shown.
+    """
     return signing.dumps(
-        {"user": str(user.pk), "orders": _json_keys(order_ids)},
+        {
+            "user": str(user.pk),
+            "orders": _json_keys(order_ids),
+            "withdrawn": _json_keys(list(withdrawn)),
+        },
         salt=SALT,
         compress=True,
     )
+
+
+def unsign_withdrawn(*, user, token: str) -> list:
+    """Return the orders of a token whose withdrawn claim the clerk was shown."""
+    order_ids = unsign(user=user, token=token)
+    data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
+    shown = data.get("withdrawn", [])
+    if not isinstance(shown, list):
+        raise BadRequest(NOT_ORDER_KEYS)
+    keys = dict(zip(_json_keys(order_ids), order_ids, strict=True))
+    return [keys[pk] for pk in shown if type(pk) in (int, str) and pk in keys]
 
 
 def unsign(*, user, token: str) -> list:

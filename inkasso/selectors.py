@@ -8,7 +8,7 @@ command's dry run all read it, and :class:`CheckReport` is their one tally.
 import dataclasses
 import datetime
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from decimal import Decimal
 from itertools import islice
 from typing import Any
@@ -17,7 +17,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from . import rules, schedule
+from . import contract, rules, schedule
 from .adapters import ClaimData, get_adapter, get_order_model
 from .conf import app_settings
 from .models import Claim, DirectPayment, Handover
@@ -170,7 +170,11 @@ def changed_claims() -> QuerySet:
 
 
 def checked_claims(
-    *, order_ids: Iterable, today: datetime.date, encoding: str | None = None
+    *,
+    order_ids: Iterable,
+    today: datetime.date,
+    encoding: str | None = None,
+    withdrawn_chosen: Collection = (),
 ) -> Iterator[list[CheckedClaim]]:
     """Check the orders chunk by chunk and yield their checked claims.
 
@@ -201,18 +205,21 @@ def checked_claims(
         for pk in chunk:
             reported_claim = reported.get(pk)
             facts = ledger.get(pk, NO_FACTS)
+            if pk in withdrawn_chosen and facts.withdrawn_on is not None:
+                facts = dataclasses.replace(facts, withdrawn_chosen=True)
             number = invoice_numbers.get(pk)
-            if number and number in seen_invoice_numbers:
+            if number in seen_invoice_numbers:
+                # Taken by an order accepted earlier in this run (in a
+                # handover, its claim is already in the ledger): say so once.
                 facts = dataclasses.replace(
-                    facts, invoice_number_twice=seen_invoice_numbers[number]
+                    facts,
+                    invoice_number_twice=seen_invoice_numbers[number],
+                    invoice_number_taken_by=None,
                 )
-            elif number:
-                seen_invoice_numbers[number] = (
-                    reported_claim.label if reported_claim else str(pk)
-                )
-            checked.append(
-                _check(pk, reported_claim, facts, export_row, policy, codes, number)
-            )
+            claim = _check(pk, reported_claim, facts, export_row, policy, codes, number)
+            if claim.ok and number:
+                seen_invoice_numbers[number] = claim.label
+            checked.append(claim)
         yield checked
 
 
@@ -293,7 +300,12 @@ def _check(pk, reported, facts, export_row, policy, codes, invoice_number):
         return CheckedClaim(pk, str(pk), [rules.Problem("no_claim_data")])
     if reported.data is None:
         problems = rules.check_ledger(facts)
-        problems.append(rules.Problem("refused_by_shop", {"reason": reported.refusal}))
+        if reported.refusal:
+            problems.append(
+                rules.Problem("refused_by_shop", {"reason": reported.refusal})
+            )
+        else:
+            problems.append(rules.Problem("no_claim_data"))
         return CheckedClaim(pk, reported.label, problems)
     data: ClaimData = reported.data
     notes = {}
@@ -308,7 +320,7 @@ def _check(pk, reported, facts, export_row, policy, codes, invoice_number):
         label=reported.label,
         problems=problems + rules.note_problems(notes),
         values=values,
-        amount=data.open_amount,
+        amount=contract.to_cents(data.open_amount),
         invoice_number=invoice_number,
         invoice_date=data.invoice_date,
         debtor=rules.debtor_name(data),
@@ -322,10 +334,16 @@ def check_orders(
     encoding: str | None = None,
     keep: int = 1000,
     progress: Callable[[int], object] | None = None,
+    withdrawn_chosen: Collection = (),
 ) -> CheckReport:
     """Check the orders without recording anything; return the tally."""
     report = CheckReport(keep=keep)
-    for chunk in checked_claims(order_ids=order_ids, today=today, encoding=encoding):
+    for chunk in checked_claims(
+        order_ids=order_ids,
+        today=today,
+        encoding=encoding,
+        withdrawn_chosen=withdrawn_chosen,
+    ):
         for claim in chunk:
             report.add(claim)
         if progress is not None:
@@ -333,10 +351,28 @@ def check_orders(
     return report
 
 
-def check_order(order_id, *, today: datetime.date) -> CheckedClaim:
+def check_order(
+    order_id, *, today: datetime.date, withdrawn_chosen: bool = False
+) -> CheckedClaim:
     """Check one order, as the order page shows it."""
-    [[claim]] = checked_claims(order_ids=[order_id], today=today)
+    [[claim]] = checked_claims(
+        order_ids=[order_id],
+        today=today,
+        withdrawn_chosen={order_id} if withdrawn_chosen else (),
+    )
     return claim
+
+
+def withdrawn_order_ids(order_ids: Iterable) -> list:
+    """Return those of the orders whose claim was withdrawn, in key order."""
+    found = set()
+    for chunk in batched(order_ids, app_settings.CHUNK_SIZE):
+        found.update(
+            Claim.objects.filter(
+                order_id__in=chunk, state=Claim.State.WITHDRAWN
+            ).values_list("order_id", flat=True)
+        )
+    return sorted(found)
 
 
 def handover_file(handover: Handover) -> Iterator[bytes]:

@@ -199,9 +199,12 @@ def hand_over(
     header_row: bool | None = None,
     today: datetime.date | None = None,
     progress: Callable[[int], object] | None = None,
+    withdrawn_chosen: Iterable = (),
 ) -> HandoverResult:
     """Check the orders, write the file and record the handover, all or nothing.
 
+    An order whose claim was withdrawn is handed over again only if it is in
+    ``withdrawn_chosen``: a clerk chose it after seeing the withdrawal.
     Refused orders are left as they are and counted in the result with their
     reasons; the others become claims in one new :class:`Handover`, and the
     shop marks them as handed over. If none is accepted, nothing is recorded.
@@ -216,6 +219,7 @@ def hand_over(
             _("The file encoding %(encoding)r cannot be used: %(problem)s.")
             % {"encoding": encoding, "problem": problem}
         )
+    encoding = codecs.lookup(encoding).name  # "UTF8" and "utf_8" are "utf-8"
     model = get_order_model()
     order_ids = sorted(set(map(model._meta.pk.to_python, order_ids)))
     adapter = get_adapter()
@@ -230,7 +234,10 @@ def hand_over(
             if header_row:
                 writer.writerow(get_resource().get_export_headers())
             for chunk in checked_claims(
-                order_ids=order_ids, today=today, encoding=encoding
+                order_ids=order_ids,
+                today=today,
+                encoding=encoding,
+                withdrawn_chosen=set(withdrawn_chosen),
             ):
                 accepted = []
                 for claim in chunk:

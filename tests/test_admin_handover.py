@@ -227,7 +227,13 @@ def test_withdrawn_claim_lets_the_order_be_handed_over_again(clerk_client, clerk
     assert claim.state == Claim.State.WITHDRAWN
     assert claim.withdrawn_by == clerk
     assert claim.withdrawal_reason == "Kunde hat bezahlt"
+    # Without the page having shown the withdrawal, nothing is handed over.
     clerk_client.post(url, {"encoding": "cp1252"})
+    assert Claim.objects.filter(order=order).count() == 1
+    page = clerk_client.get(url)
+    assert page.context["withdrawn_seen"]
+    assert "Kunde hat bezahlt" in page.content.decode()
+    clerk_client.post(url, {"encoding": "cp1252", "withdrawn_seen": "1"})
     assert Claim.objects.filter(order=order).count() == 2
     assert Handover.objects.count() == 2
 

@@ -448,10 +448,50 @@ def test_an_order_selected_again_after_a_withdrawal_shows_when_and_why():
     claim = hand_over(order_ids=[order.pk], source="command").handover.claims.get()
     services.withdraw_claim(claim=claim, user=None, reason="Kunde bestreitet")
 
-    checked = check(order)
+    checked = check(order, withdrawn_chosen={order.pk})
 
     assert checked.ok
     assert checked.warnings == [
         f"A claim for this order was withdrawn on {timezone.localdate():%d.%m.%Y} "
         "(Kunde bestreitet); it is handed over again only because you selected it."
+    ]
+
+
+def test_a_withdrawn_order_nobody_chose_again_is_refused_naming_the_withdrawal():
+    # cron listed the order before a clerk handed it over and withdrew it.
+    order = DueOrderFactory()
+    claim = hand_over(order_ids=[order.pk], source="admin").handover.claims.get()
+    services.withdraw_claim(claim=claim, user=None, reason="Kunde hat bezahlt")
+
+    result = hand_over(order_ids=[order.pk], source="command")
+
+    assert result.handover is None
+    assert result.refused[0].errors == [
+        f"A claim for this order was withdrawn on {timezone.localdate():%d.%m.%Y} "
+        "(Kunde hat bezahlt); select the order yourself to hand it over again."
+    ]
+    again = hand_over(order_ids=[order.pk], source="admin", withdrawn_chosen=[order.pk])
+    assert again.count == 1
+
+
+def test_an_invoice_number_goes_to_the_first_order_that_is_accepted():
+    cancelled = DueOrderFactory(invoice_number="R-2026-0009", status="cancelled")
+    valid = DueOrderFactory(invoice_number="R-2026-0009")
+
+    result = hand_over(order_ids=[cancelled.pk, valid.pk], source="command")
+
+    assert [c.order_id for c in result.handover.claims.all()] == [valid.pk]
+    assert result.refused[0].errors == ["The order is cancelled."]
+
+
+@override_settings(INKASSO_CHUNK_SIZE=1)
+def test_an_invoice_number_twice_across_chunks_is_named_once():
+    first = DueOrderFactory(invoice_number="R-2026-0010")
+    second = DueOrderFactory(invoice_number="R-2026-0010")
+
+    result = hand_over(order_ids=[first.pk, second.pk], source="command")
+
+    assert result.count == 1
+    assert [problem.code for problem in result.refused[0].problems] == [
+        "invoice_number_twice"
     ]

@@ -169,7 +169,9 @@ def test_without_a_deadline_the_grace_days_count_from_the_mahnung():
 
 def test_a_claim_withdrawn_before_is_a_warning_with_its_date_and_reason():
     ledger = rules.LedgerFacts(
-        withdrawn_on=datetime.date(2026, 11, 20), withdrawal_reason="Kunde zahlt"
+        withdrawn_on=datetime.date(2026, 11, 20),
+        withdrawal_reason="Kunde zahlt",
+        withdrawn_chosen=True,
     )
     [problem] = rules.check_claim(claim(), policy=POLICY, ledger=ledger)
     assert not problem.is_error
@@ -253,3 +255,45 @@ def test_the_file_row_follows_the_contract_by_header():
         "Mahndatum": "01.11.2026",
         "Forderungstyp": "1",
     }
+
+
+def test_a_claim_withdrawn_before_and_not_chosen_again_is_refused():
+    ledger = rules.LedgerFacts(
+        withdrawn_on=datetime.date(2026, 11, 20), withdrawal_reason="Kunde zahlt"
+    )
+    assert [p.code for p in errors(claim(), ledger=ledger)] == ["withdrawn"]
+
+
+def test_an_amount_that_rounds_to_nothing_is_refused_and_written_rounded():
+    assert [p.code for p in errors(claim(open_amount=Decimal("0.004")))] == [
+        "fully_paid"
+    ]
+    assert file_row(claim(open_amount=Decimal("10.005")))[0]["Forderungsbetrag"] == (
+        "10,01"
+    )
+    assert [p.code for p in errors(claim(open_amount=Decimal("NaN")))] == [
+        "amount_unknown"
+    ]
+
+
+@pytest.mark.parametrize("value", [4, "x", 0.5])
+def test_a_claim_type_other_than_1_2_or_3_is_refused(value):
+    assert [p.code for p in errors(claim(claim_type=value))] == ["claim_type_invalid"]
+    assert file_row(claim(claim_type=value))[0]["Forderungstyp"] == ""
+
+
+def test_a_datetime_from_the_shop_counts_as_its_day():
+    moment = datetime.datetime(2026, 9, 2, 23, 30, tzinfo=datetime.UTC)
+    data = claim(service_date=moment)
+    assert data.service_date == datetime.date(2026, 9, 3)  # Berlin
+    assert errors(data) == []
+
+
+def test_an_email_that_needs_transliteration_is_left_out_with_a_warning():
+    row, notes = file_row(claim(email="info@łódź.pl"))
+    assert row["Email"] == ""
+    assert [p.code for p in rules.note_problems(notes)] == ["email_invalid"]
+
+
+def test_a_problem_stored_with_other_parameters_still_shows():
+    assert rules.Problem("missing", {}).message == "missing: {}"

@@ -313,7 +313,14 @@ def test_the_ledger_links_claims_to_purchases_and_a_withdrawal_reopens_them(cler
     Purchase.objects.filter(pk=purchase.pk).update(state=Purchase.State.COLLECTION)
     assert due_order_ids(today=timezone.localdate()) == []
     # Only a clerk's explicit choice hands it over again, with a warning.
-    again = services.hand_over(order_ids=[purchase.pk], source=Handover.Source.ADMIN)
+    assert services.hand_over(
+        order_ids=[purchase.pk], source=Handover.Source.COMMAND
+    ).refused
+    again = services.hand_over(
+        order_ids=[purchase.pk],
+        source=Handover.Source.ADMIN,
+        withdrawn_chosen=[purchase.pk],
+    )
     assert again.count == 1
     assert "withdrawn on" in again.warned[0].warnings[0]
 
