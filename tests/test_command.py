@@ -283,7 +283,8 @@ def test_a_database_error_is_one_sentence_and_exit_status_2(monkeypatch):
     monkeypatch.setattr(selectors, "due_order_ids", locked)
     error, _ = failing_export()
     assert (str(error), error.returncode) == (
-        "The database cannot be used: database is locked.",
+        "The database cannot be used: database is locked. Try again in a minute; "
+        "if it persists, check DATABASES in the settings.",
         2,
     )
 

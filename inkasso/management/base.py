@@ -17,6 +17,7 @@ from inkasso.exceptions import InkassoError
 DONE = 0
 REFUSED = 1
 FAILED = 2
+RETRY = "Try again in a minute; if it persists, check DATABASES in the settings."
 
 
 class Refused(CommandError):
@@ -48,7 +49,8 @@ class InkassoCommand(BaseCommand):
             raise CommandError(str(exc), returncode=FAILED) from exc
         except (DatabaseError, InterfaceError) as exc:
             raise CommandError(
-                f"The database cannot be used: {first_line(exc)}.", returncode=FAILED
+                f"The database cannot be used: {first_line(exc)}. {RETRY}",
+                returncode=FAILED,
             ) from exc
 
 
