@@ -1,0 +1,1 @@
+"""Ready-made integrations of django-inkasso with shop frameworks."""
