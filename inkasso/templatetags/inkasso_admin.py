@@ -2,7 +2,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import selectors
+from .. import display, selectors
 from ..adapters import get_order_model
 from ..admin import can_hand_over
 
@@ -21,3 +21,21 @@ def inkasso_index_box(context):
         "overview": selectors.collection_overview(today=timezone.localdate()),
         "orders_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
     }
+
+
+@register.filter
+def money(amount):
+    """``{{ claim.amount|money }}``: ``1.234,56 €`` in German."""
+    return display.money(amount)
+
+
+@register.filter
+def day(value):
+    """``{{ letter.deadline|day }}``: ``03.11.2026`` in German."""
+    return display.day(value)
+
+
+@register.filter
+def moment(value):
+    """``{{ handover.created_at|moment }}``: local time, ``03.11.2026 20:39``."""
+    return display.moment(value)
