@@ -160,6 +160,16 @@ class Settings:
         return getattr(settings, "INKASSO_CREDITOR", None)
 
     @property
+    def DUNNING_PENDING_TIMEOUT(self) -> int:
+        """Seconds after which a letter still being sent counts as failed.
+
+        A worker that died after it claimed a letter leaves it pending; after
+        this time the next run sends the order its letter again. Longer than
+        the sending of a chunk of letters ever takes.
+        """
+        return getattr(settings, "INKASSO_DUNNING_PENDING_TIMEOUT", 3600)
+
+    @property
     def DUNNING_FROM_EMAIL(self) -> str | None:
         """Sender of the e-mailed letters; None: ``DEFAULT_FROM_EMAIL``."""
         return getattr(settings, "INKASSO_DUNNING_FROM_EMAIL", None)

@@ -8,6 +8,8 @@ from .conf import app_settings
 from .schedule import schedule_problems
 
 CHANNELS = ("email", "post")
+#: A letter is never taken as failed while it may still be going out.
+MINIMUM_PENDING_TIMEOUT = 60
 
 
 @register()
@@ -40,6 +42,22 @@ def check_dunning_settings(app_configs, **kwargs):
             Error(
                 "INKASSO_HAND_OVER_AFTER_LAST_LETTER must be True or False.",
                 id="inkasso.E035",
+            )
+        )
+    timeout = app_settings.DUNNING_PENDING_TIMEOUT
+    if (
+        not isinstance(timeout, int)
+        or isinstance(timeout, bool)
+        or timeout < MINIMUM_PENDING_TIMEOUT
+    ):
+        errors.append(
+            Error(
+                "INKASSO_DUNNING_PENDING_TIMEOUT must be a whole number of seconds, "
+                f"{MINIMUM_PENDING_TIMEOUT} or more.",
+                hint="How long a letter may be being sent before the next run "
+                "takes it as failed and sends it again; longer than sending a "
+                "chunk of letters takes (default 3600).",
+                id="inkasso.E036",
             )
         )
     language = app_settings.DUNNING_LANGUAGE

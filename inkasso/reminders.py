@@ -128,11 +128,16 @@ def next_letters(
 
 
 def _letters(order_ids) -> dict[Any, tuple[list, bool]]:
-    """Return each order's sent letters and whether one is being sent."""
+    """Return each order's sent letters and whether one is being sent.
+
+    A letter pending for longer than ``INKASSO_DUNNING_PENDING_TIMEOUT`` counts
+    as failed: its worker died, and the next run sends the letter again.
+    """
     found = {}
     for order_id, level, sent_on, deadline, fee, status in (
         Letter.objects.filter(order_id__in=order_ids)
         .exclude(status=Letter.Status.FAILED)
+        .exclude(status=Letter.Status.PENDING, created_at__lt=schedule.stale_before())
         .order_by("order_id", "level")
         .values_list("order_id", "level", "sent_on", "deadline", "fee", "status")
     ):

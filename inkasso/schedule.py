@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from .conf import app_settings
 from .dunning_models import DunningStop, Letter
@@ -81,6 +82,17 @@ def schedule_problems(configured) -> list[str]:
     if not problems and not any(level.get("mahnung", True) for level in configured):
         problems.append("no level is a real Mahnung (mahnung=True)")
     return problems
+
+
+def stale_before() -> datetime.datetime:
+    """Return the moment before which a letter still pending counts as failed.
+
+    ``INKASSO_DUNNING_PENDING_TIMEOUT`` seconds ago: a worker that claimed the
+    letter then and has not finished it died (``sending.expire_stale_letters``).
+    """
+    return timezone.now() - datetime.timedelta(
+        seconds=app_settings.DUNNING_PENDING_TIMEOUT
+    )
 
 
 def sent_letters() -> QuerySet:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from . import letters
+from . import formats, letters, schedule
 from .adapters import get_order_model
 from .conf import app_settings
 from .dunning_models import Letter
@@ -25,7 +25,13 @@ from .exceptions import InkassoError
 from .reminders import NextLetter, next_letters
 from .selectors import batched
 
-__all__ = ["SendResult", "merged_pdf", "send_letters"]
+__all__ = [
+    "SendResult",
+    "build_letter",
+    "expire_stale_letters",
+    "merged_pdf",
+    "send_letters",
+]
 
 
 @dataclasses.dataclass
@@ -89,29 +95,33 @@ def send_letters(
 
 def _record(due: list[NextLetter], *, today, user, language) -> list[Letter]:
     # Rendering takes most of the time; it happens before the lock is taken.
-    rendered = {
-        item.order_id: letters.render_letter(
+    built = [
+        build_letter(
             item.data,
+            order_id=item.order_id,
             level=item.level,
             sent_on=today,
             deadline=item.deadline,
             previous=item.previous,
+            channel=item.channel,
             language=language,
+            user=user,
+            label=item.label,
         )
         for item in due
-    }
+    ]
+    order_ids = [item.order_id for item in due]
     with transaction.atomic():
-        _lock([item.order_id for item in due])
+        _lock(order_ids)
+        expire_stale_letters(order_ids)
         # Another run may have sent since next_letters() read the ledger.
         taken = set(
-            Letter.objects.filter(order_id__in=[item.order_id for item in due])
+            Letter.objects.filter(order_id__in=order_ids)
             .exclude(status=Letter.Status.FAILED)
             .values_list("order_id", "level")
         )
         new = [
-            _letter(item, rendered[item.order_id], today, user, language)
-            for item in due
-            if (item.order_id, item.level.number) not in taken
+            letter for letter in built if (letter.order_id, letter.level) not in taken
         ]
         try:
             with transaction.atomic():
@@ -129,27 +139,90 @@ def _record(due: list[NextLetter], *, today, user, language) -> list[Letter]:
     return recorded
 
 
-def _letter(item: NextLetter, rendered, today, user, language) -> Letter:
-    postal = item.channel == Letter.Channel.POST
+def build_letter(
+    data,
+    *,
+    order_id,
+    level,
+    sent_on: datetime.date,
+    deadline: datetime.date,
+    previous=(),
+    channel: str,
+    language: str,
+    user=None,
+    status: str | None = None,
+    label: str = "",
+) -> Letter:
+    """Render one letter and return its ledger record, not saved yet.
+
+    The one place where a letter's record is made: :func:`send_letters`, and
+    whoever records a letter that went out on an earlier day (the demo shop's
+    history), use it. A postal letter is ``sent`` once recorded, an e-mailed
+    one ``pending`` until the backend accepted it, unless ``status`` says
+    otherwise.
+    """
+    rendered = letters.render_letter(
+        data,
+        level=level,
+        sent_on=sent_on,
+        deadline=deadline,
+        previous=previous,
+        language=language,
+    )
+    postal = channel == Letter.Channel.POST
     letter = Letter(
-        order_id=item.order_id,
-        level=item.level.number,
-        is_mahnung=item.level.is_mahnung,
-        sent_on=today,
-        deadline=item.deadline,
-        fee=item.level.fee,
-        amount=item.amount,
-        channel=item.channel,
-        email="" if postal else item.email,
+        order_id=order_id,
+        level=level.number,
+        is_mahnung=level.is_mahnung,
+        sent_on=sent_on,
+        deadline=deadline,
+        fee=level.fee,
+        amount=data.open_amount,
+        channel=channel,
+        email="" if postal else formats.clean_email(data.email, encoding="utf-8"),
         language=language,
         sent_by=user,
         subject=rendered.subject,
         text=rendered.text,
-        status=Letter.Status.SENT if postal else Letter.Status.PENDING,
+        status=status or (Letter.Status.SENT if postal else Letter.Status.PENDING),
     )
     letter.set_pdf(rendered.pdf)
-    letter.order_label = item.label  # For the messages; not a field.
+    letter.order_label = label or str(order_id)  # For the messages; not a field.
     return letter
+
+
+def expire_stale_letters(order_ids: Iterable) -> int:
+    """Record the letters of these orders that hang in ``pending`` as failed.
+
+    A letter is pending from its record until the e-mail backend accepted it.
+    One pending for longer than ``INKASSO_DUNNING_PENDING_TIMEOUT`` was left
+    by a worker that died: it is failed, so that this run sends the order its
+    letter again. A worker that is still sending holds the letter's row lock
+    (:func:`inkasso.tasks.email_letters`); where the database has row locks,
+    such a letter is skipped here however long it takes, so that no letter
+    goes out twice. Return how many letters were failed.
+    """
+    stale = Letter.objects.filter(
+        order_id__in=list(order_ids),
+        status=Letter.Status.PENDING,
+        created_at__lt=schedule.stale_before(),
+    )
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            ids = list(
+                stale.select_for_update(skip_locked=True).values_list("pk", flat=True)
+            )
+            if not ids:
+                return 0
+            stale = Letter.objects.filter(pk__in=ids, status=Letter.Status.PENDING)
+        minutes = app_settings.DUNNING_PENDING_TIMEOUT // 60
+        return stale.update(
+            status=Letter.Status.FAILED,
+            failure_reason=(
+                f"Still being sent after {minutes} minutes: the worker that "
+                "sent it stopped. Sent again by this run."
+            ),
+        )
 
 
 def _lock(order_ids: list) -> None:

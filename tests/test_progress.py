@@ -12,12 +12,13 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from shop.models import OrderStatus
 from tests.factories import DueOrderFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _run_on_a_terminal(*args):
+def _run_on_a_terminal(*args, command="inkasso_export"):
     """Run the command with standard error on a real pseudo-terminal.
 
     The output here is a few hundred bytes, well within the terminal's buffer.
@@ -28,7 +29,7 @@ def _run_on_a_terminal(*args):
     try:
         with open(follower, "w", encoding="utf-8") as stderr:
             assert stderr.isatty()
-            call_command("inkasso_export", *args, stdout=io.StringIO(), stderr=stderr)
+            call_command(command, *args, stdout=io.StringIO(), stderr=stderr)
         output = b""
         while True:
             try:
@@ -77,3 +78,54 @@ def test_the_command_is_quiet_in_cron(tmp_path):
     assert len(lines) == 1
     assert re.match(r"Handover \d+: 5 claims, ", lines[0])
     assert "\r" not in stderr.getvalue()
+
+
+def _overdue_orders(count):
+    return DueOrderFactory.create_batch(count, letter=None, status=OrderStatus.SHIPPED)
+
+
+@override_settings(INKASSO_CHUNK_SIZE=2)
+def test_inkasso_remind_shows_progress_on_a_terminal(tmp_path):
+    _overdue_orders(5)
+
+    terminal = _run_on_a_terminal(
+        "--channel",
+        "post",
+        "-o",
+        str(tmp_path / "letters.pdf"),
+        command="inkasso_remind",
+    )
+
+    assert "\rSending:   0%" in terminal
+    assert "2/5 [" in terminal
+    assert "5/5 [" in terminal
+    assert "5 letters sent" in terminal
+
+
+@override_settings(INKASSO_CHUNK_SIZE=2)
+def test_an_inkasso_remind_dry_run_shows_progress_on_a_terminal():
+    _overdue_orders(3)
+
+    terminal = _run_on_a_terminal("--dry-run", command="inkasso_remind")
+
+    assert "\rChecking:   0%" in terminal
+    assert "3/3 [" in terminal
+    assert "Dry run: 3 letters would be sent" in terminal
+
+
+@override_settings(INKASSO_CHUNK_SIZE=2)
+def test_inkasso_remind_is_quiet_in_cron(tmp_path):
+    _overdue_orders(5)
+    stderr = io.StringIO()
+
+    call_command(
+        "inkasso_remind",
+        "--channel",
+        "post",
+        "-o",
+        str(tmp_path / "letters.pdf"),
+        stderr=stderr,
+    )
+
+    assert "\r" not in stderr.getvalue()
+    assert stderr.getvalue().splitlines()[-1].startswith("5 letters sent")

@@ -10,6 +10,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from pypdf import PdfReader
 
 from inkasso import reminders, selectors, sending, services
@@ -302,16 +303,20 @@ def test_reminder_candidates_leave_out_handed_over_orders():
 
 
 @pytest.mark.django_db
-def test_the_demo_shop_reminds_only_its_overdue_orders_without_letters_of_its_own():
+def test_the_demo_shop_reminds_its_overdue_orders():
     overdue = unpaid_order()
-    dunned_by_the_shop = DueOrderFactory(due_date=DUE, status=OrderStatus.SHIPPED)
+    dunned = DueOrderFactory(due_date=DUE, status=OrderStatus.SHIPPED)
     not_due = unpaid_order(due_date=DUE + datetime.timedelta(days=30))
+    today = DUE + datetime.timedelta(days=7)
 
-    ids = reminders.reminder_order_ids(today=DUE + datetime.timedelta(days=7))
+    ids = reminders.reminder_order_ids(today=today)
 
-    assert overdue.pk in ids
-    assert dunned_by_the_shop.pk not in ids
+    # The shop keeps no letters of its own: an order dunned already is a
+    # candidate too, and the ledger says that its last letter went out.
+    assert overdue.pk in ids and dunned.pk in ids
     assert not_due.pk not in ids
+    [[item]] = reminders.next_letters([dunned.pk], today=today)
+    assert [problem.code for problem in item.problems] == ["last_level_reached"]
 
 
 @pytest.mark.django_db
@@ -328,3 +333,130 @@ def test_emailing_needs_as_many_queries_for_100_letters_as_for_10():
         ]
 
     assert counts[10] == counts[100], counts
+
+
+def _temporary_files(directory):
+    return [path.name for path in directory.iterdir() if path.suffix == ".tmp"]
+
+
+@pytest.mark.django_db
+def test_the_letters_pdf_replaces_an_earlier_file_whole(tmp_path):
+    unpaid_order()
+    target = tmp_path / "letters.pdf"
+    target.write_bytes(b"yesterday's letters")
+
+    code, err, _out = remind("--channel", "post", "--today", day(7), "-o", str(target))
+
+    assert code == 0, err
+    assert target.read_bytes() == sending.merged_pdf(
+        Letter.objects.values_list("pk", flat=True)
+    )
+    assert _temporary_files(tmp_path) == []
+
+
+@pytest.mark.django_db
+def test_a_full_disk_leaves_the_earlier_letters_pdf_and_says_what_is_recorded(
+    tmp_path, monkeypatch
+):
+    import os
+
+    unpaid_order()
+    target = tmp_path / "letters.pdf"
+    target.write_bytes(b"yesterday's letters")
+
+    def full_disk(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    code, err, _out = remind("--channel", "post", "--today", day(7), "-o", str(target))
+
+    assert code == 2
+    assert err.splitlines()[-1] == (
+        f"Cannot write {target} (No space left on device), but 1 postal letter is "
+        "recorded as sent; the admin's dunning letters have each one's PDF."
+    )
+    assert target.read_bytes() == b"yesterday's letters"
+    assert _temporary_files(tmp_path) == []
+    assert Letter.objects.get().status == "sent"
+
+
+def _pending_letter(order, *, minutes_ago):
+    letter = record_letter(
+        order, level=0, sent_on=DUE + datetime.timedelta(days=7), status="pending"
+    )
+    recorded = timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    Letter.objects.filter(pk=letter.pk).update(created_at=recorded)
+    return letter
+
+
+@pytest.mark.django_db
+def test_a_letter_left_pending_by_a_dead_worker_is_failed_and_sent_again(settings):
+    settings.INKASSO_DUNNING_PENDING_TIMEOUT = 3600
+    order = unpaid_order(customer__email="kaethe@example.de")
+    stuck = _pending_letter(order, minutes_ago=61)
+
+    code, err, _out = remind("--today", day(8))
+
+    assert code == 0, err
+    stuck.refresh_from_db()
+    assert stuck.status == "failed"
+    assert "Still being sent after 60 minutes" in stuck.failure_reason
+    again = Letter.objects.get(order=order, status="sent")
+    assert again.level == 0 and again.pk != stuck.pk
+    assert [message.to for message in mail.outbox] == [["kaethe@example.de"]]
+
+
+@pytest.mark.django_db
+def test_a_letter_pending_for_less_than_the_timeout_is_not_sent_again(settings):
+    settings.INKASSO_DUNNING_PENDING_TIMEOUT = 3600
+    order = unpaid_order()
+    sending_now = _pending_letter(order, minutes_ago=59)
+
+    code, err, _out = remind("--today", day(8))
+
+    assert code == 0, err
+    sending_now.refresh_from_db()
+    assert sending_now.status == "pending"
+    assert Letter.objects.filter(order=order).count() == 1
+    assert mail.outbox == []
+    [[item]] = reminders.next_letters([order.pk], today=DUE + datetime.timedelta(8))
+    assert [problem.code for problem in item.problems] == ["letter_pending"]
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite", reason="SQLite has no row locks to hold"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_letter_a_live_worker_still_sends_is_never_sent_twice(settings):
+    # The worker holds the letter's row lock while it sends: a run after the
+    # timeout skips the locked letter instead of failing and sending it again.
+    settings.INKASSO_DUNNING_PENDING_TIMEOUT = 60
+    order = unpaid_order()
+    stuck = _pending_letter(order, minutes_ago=5)
+    locked, release = threading.Event(), threading.Event()
+
+    def slow_worker():
+        from django.db import connection as worker_connection
+        from django.db import transaction
+
+        try:
+            with transaction.atomic():
+                list(Letter.objects.filter(pk=stuck.pk).select_for_update())
+                locked.set()
+                release.wait(30)
+        finally:
+            worker_connection.close()
+
+    worker = threading.Thread(target=slow_worker)
+    worker.start()
+    try:
+        assert locked.wait(30)
+        assert sending.expire_stale_letters([order.pk]) == 0
+        code, err, _out = remind("--channel", "post", "--today", day(8))
+    finally:
+        release.set()
+        worker.join()
+
+    stuck.refresh_from_db()
+    assert stuck.status == "pending"
+    assert Letter.objects.filter(order=order).count() == 1

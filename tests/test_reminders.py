@@ -176,8 +176,18 @@ def test_an_empty_creditor_is_a_system_check_error(creditor):
         ("INKASSO_DUNNING_FLAT_FEE", "yes", "inkasso.E033"),
         ("INKASSO_DUNNING_LANGUAGE", "fr", "inkasso.E034"),
         ("INKASSO_HAND_OVER_AFTER_LAST_LETTER", 1, "inkasso.E035"),
+        ("INKASSO_DUNNING_PENDING_TIMEOUT", 59, "inkasso.E036"),
+        ("INKASSO_DUNNING_PENDING_TIMEOUT", "3600", "inkasso.E036"),
+        ("INKASSO_DUNNING_PENDING_TIMEOUT", 3600.0, "inkasso.E036"),
+        ("INKASSO_DUNNING_PENDING_TIMEOUT", True, "inkasso.E036"),
     ],
 )
 def test_other_dunning_settings_are_checked(name, value, check_id):
     with override_settings(**{name: value}):
         assert check_ids() == [check_id]
+
+
+def test_the_pending_timeout_has_a_default_of_an_hour_and_may_be_set():
+    assert check_ids() == []
+    with override_settings(INKASSO_DUNNING_PENDING_TIMEOUT=60):
+        assert check_ids() == []

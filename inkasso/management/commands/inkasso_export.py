@@ -1,10 +1,4 @@
-import contextlib
-import io
-import os
-import secrets
 import shlex
-import shutil
-import sys
 from collections.abc import Iterator
 
 from django.core.management.base import CommandError
@@ -64,7 +58,7 @@ class Command(InkassoCommand):
             self._dry_run(order_ids, today=today, encoding=encoding)
             return
         try:
-            with self._progress(len(order_ids), "Handing over") as update:
+            with self.progress(len(order_ids), "Handing over") as update:
                 result = services.hand_over(
                     order_ids=order_ids,
                     source=Handover.Source.COMMAND,
@@ -102,7 +96,7 @@ class Command(InkassoCommand):
         return selectors.handover_file(handover)
 
     def _dry_run(self, order_ids, *, today, encoding):
-        with self._progress(len(order_ids), "Checking") as update:
+        with self.progress(len(order_ids), "Checking") as update:
             report = selectors.check_orders(
                 order_ids=order_ids, today=today, encoding=encoding, progress=update
             )
@@ -113,35 +107,6 @@ class Command(InkassoCommand):
         )
         if refused:
             raise Refused(f"{refused} of {len(order_ids)} due orders would be refused.")
-
-    @contextlib.contextmanager
-    def _progress(self, total, description):
-        """Yield a function that advances a progress bar on a terminal, or None.
-
-        The bar goes to standard error and only when that is a terminal: in
-        cron, in pipes and in logs the command stays quiet. It needs the
-        optional ``tqdm`` package (``pip install django-inkasso[progress]``).
-        """
-        if not self.stderr.isatty():
-            yield None
-            return
-        try:
-            from tqdm import tqdm
-        except ImportError:
-            yield None
-            return
-        with tqdm(
-            total=total,
-            desc=description,
-            unit=" orders",
-            file=self.stderr._out,
-            leave=False,
-            dynamic_ncols=True,
-            # Updates come once per chunk of orders, rarely enough to draw each.
-            mininterval=0,
-            miniters=1,
-        ) as bar:
-            yield bar.update
 
     def _report(self, report):
         """List the refused orders and the warnings; return how many were refused.
@@ -178,10 +143,7 @@ class Command(InkassoCommand):
         """
         to_stdout = output in (None, "-")
         try:
-            if to_stdout:
-                self._write_stdout(chunks)
-            else:
-                write_atomically(output, chunks)
+            self.write_output(chunks, output)
         except (OSError, DatabaseError, InterfaceError) as exc:
             reason = getattr(exc, "strerror", None) or first_line(exc)
             again = shlex.join(
@@ -204,56 +166,3 @@ class Command(InkassoCommand):
             # Ends the query that reads the file parts now, while the database
             # connection is open, rather than at exit, where it cannot.
             chunks.close()
-
-    def _write_stdout(self, chunks):
-        stream = getattr(self.stdout, "_out", sys.stdout)
-        # The file is bytes in its own encoding: write them untouched.
-        target = stream if isinstance(stream, io.BufferedIOBase) else stream.buffer
-        try:
-            for data in chunks:
-                view = memoryview(data)
-                # Unbuffered (python -u, PYTHONUNBUFFERED) this is the raw
-                # file, which may write part of the data and say how much.
-                while view:
-                    view = view[target.write(view) :]
-            target.flush()
-        except OSError:
-            if stream is sys.stdout:
-                # Python flushes standard output again at exit and would print
-                # the same error as "Exception ignored"; let what is left go to
-                # /dev/null (the Python docs' note on SIGPIPE does the same).
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, sys.stdout.fileno())
-                os.close(devnull)
-            raise
-
-
-def write_atomically(path: str, chunks: Iterator[bytes]) -> None:
-    """Write the chunks to ``path`` so that it holds all of them or stays as it was.
-
-    They go to a temporary file beside it, which replaces it only once every
-    byte is on disk: a full disk, a size limit or a crash never leaves half a
-    file for someone to upload. A path that is not a regular file (a pipe,
-    ``/dev/stdout``) cannot be replaced and is written directly.
-    """
-    path = os.path.realpath(path)
-    if os.path.exists(path) and not os.path.isfile(path):
-        with open(path, "wb") as file:
-            file.writelines(chunks)
-        return
-    directory, name = os.path.split(path)
-    temporary = os.path.join(directory, f".{name}.{secrets.token_hex(6)}.tmp")
-    # "x": a new file, with the permissions open() gives one under the umask.
-    file = open(temporary, "xb")  # noqa: SIM115 (closed below, removed on error)
-    try:
-        with file:
-            file.writelines(chunks)
-            file.flush()
-            os.fsync(file.fileno())
-        if os.path.exists(path):
-            shutil.copymode(path, temporary)  # as writing in place would keep it
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise

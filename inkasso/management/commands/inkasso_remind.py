@@ -1,13 +1,13 @@
 import argparse
 import datetime
-import sys
 
 from django.core.management.base import CommandError
+from django.db import DatabaseError, InterfaceError
 from django.utils import timezone
 
 from inkasso import contract, reminders, sending
 from inkasso.exceptions import InkassoError
-from inkasso.management.base import FAILED, InkassoCommand, Refused
+from inkasso.management.base import FAILED, InkassoCommand, Refused, first_line
 
 
 class Command(InkassoCommand):
@@ -58,18 +58,26 @@ class Command(InkassoCommand):
         today = today or timezone.localdate()
         order_ids = reminders.reminder_order_ids(today=today)
         try:
-            result = sending.send_letters(
-                order_ids,
-                today=today,
-                channel=channel,
-                language=language,
-                dry_run=dry_run,
-            )
+            with self.progress(
+                len(order_ids), "Checking" if dry_run else "Sending"
+            ) as update:
+                result = sending.send_letters(
+                    order_ids,
+                    today=today,
+                    channel=channel,
+                    language=language,
+                    dry_run=dry_run,
+                    progress=update,
+                )
         except InkassoError as exc:
             raise CommandError(str(exc), returncode=FAILED) from exc
         self._report(result, dry_run=dry_run)
         if result.postal_ids:
-            self._write(sending.merged_pdf(result.postal_ids), output)
+            self._write(
+                sending.merged_pdf(result.postal_ids),
+                output,
+                count=len(result.postal_ids),
+            )
         if result.refused_count:
             raise Refused(
                 f"{result.refused_count} of {len(order_ids)} orders need a letter "
@@ -113,19 +121,24 @@ class Command(InkassoCommand):
                 f"{result.waiting_count} orders have nothing due today."
             )
 
-    def _write(self, data: bytes, output):
-        if output in (None, "-"):
-            stream = getattr(self.stdout, "_out", sys.stdout)
-            target = getattr(stream, "buffer", stream)
-            target.write(data)
-            target.flush()
-            return
+    def _write(self, data: bytes, output, *, count: int):
+        """Write the postal letters' PDF, whole or not at all.
+
+        The letters are recorded as sent when they are; when the file cannot
+        be written, the message says so and where to get them again.
+        """
+        to_stdout = output in (None, "-")
         try:
-            with open(output, "wb") as file:
-                file.write(data)
-        except OSError as exc:
+            self.write_output([data], output)
+        except (OSError, DatabaseError, InterfaceError) as exc:
+            reason = getattr(exc, "strerror", None) or first_line(exc)
+            letters = f"{count} postal letters are"
+            if count == 1:
+                letters = "1 postal letter is"
             raise CommandError(
-                f"Cannot write {output}: {exc.strerror}. The letters are recorded.",
+                f"Cannot write {'standard output' if to_stdout else output} "
+                f"({reason}), but {letters} recorded as sent; the admin's "
+                "dunning letters have each one's PDF.",
                 returncode=FAILED,
             ) from exc
 
