@@ -207,7 +207,7 @@ class LetterAdmin(DunningLedgerAdmin):
         if not can_send_reminders(request):
             raise Http404
         letter = self.get_object(request, unquote(object_id))
-        if letter is None:
+        if letter is None or not letter.has_copy:
             raise Http404
         response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'

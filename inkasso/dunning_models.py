@@ -13,6 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .conf import app_settings
 
+#: The checksum of no bytes: a letter recorded without a copy of itself, such
+#: as the letters a shop recorded before django-inkasso sent them.
+NO_COPY = hashlib.sha256(b"").hexdigest()
+
 
 def level_name(level: int) -> str:
     """Return the name of a dunning level as the installation calls it."""
@@ -123,6 +127,11 @@ class Letter(models.Model):
         with translation.override(self.language or None):
             name = slugify(self.level_name) or "letter"
         return f"{name}-{self.order_id}.pdf"
+
+    @property
+    def has_copy(self) -> bool:
+        """False for a letter recorded without its PDF (one the shop sent itself)."""
+        return self.sha256 != NO_COPY
 
     def set_pdf(self, data: bytes) -> None:
         self.pdf = data

@@ -3,18 +3,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from inkasso import schedule
 from inkasso.admin import InkassoFilter, InkassoOrderAdminMixin
 from inkasso.admin_dunning import InkassoDunningAdminMixin
+from inkasso.dunning_models import level_name
 
 from . import services
-from .models import (
-    Customer,
-    DunningLetter,
-    DunningLevel,
-    Order,
-    OrderLine,
-    Payment,
-)
+from .models import Customer, Order, OrderLine, Payment
 from .selectors import days_overdue, orders_with_balance, overdue_q
 
 admin.site.site_header = _("Demo shop: debt collection with mediafinanz")
@@ -35,11 +30,6 @@ class OrderLineInline(admin.TabularInline):
 
 class PaymentInline(admin.TabularInline):
     model = Payment
-    extra = 0
-
-
-class DunningLetterInline(admin.TabularInline):
-    model = DunningLetter
     extra = 0
 
 
@@ -66,7 +56,7 @@ class DunningLevelFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("none", _("None")),
-            *[(str(v), label) for v, label in DunningLevel.choices],
+            *[(str(level.number), level.name) for level in schedule.levels()],
         ]
 
     def queryset(self, request, queryset):
@@ -111,7 +101,9 @@ class OrderAdmin(InkassoDunningAdminMixin, InkassoOrderAdminMixin, admin.ModelAd
         "customer__email",
     ]
     date_hierarchy = "order_date"
-    inlines = [OrderLineInline, PaymentInline, DunningLetterInline]
+    # The letters are django-inkasso's: the order page lists them with their
+    # PDFs (InkassoDunningAdminMixin).
+    inlines = [OrderLineInline, PaymentInline]
     actions = ["mark_for_collection"]
     autocomplete_fields = ["customer"]
     fieldsets = [
@@ -176,7 +168,7 @@ class OrderAdmin(InkassoDunningAdminMixin, InkassoOrderAdminMixin, admin.ModelAd
     def last_dunning(self, obj):
         if obj.last_dunning_level is None:
             return None
-        label = DunningLevel(obj.last_dunning_level).label
+        label = level_name(obj.last_dunning_level)
         return f"{label} ({obj.last_dunning_sent_on:%d.%m.%Y})"
 
     @admin.action(

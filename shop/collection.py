@@ -8,9 +8,9 @@ from django.db.models import QuerySet
 
 from inkasso.adapters import ClaimData, ClaimType, OrderAdapter, OrderClaim, Salutation
 
-from .models import DunningLetter, OrderLine, OrderStatus, PaymentMethod
+from .models import OrderLine, OrderStatus, PaymentMethod
 from .models import Salutation as ShopSalutation
-from .selectors import last_dunning_letters, orders_with_balance, overdue_q
+from .selectors import orders_with_balance, overdue_q
 
 SALUTATIONS = {
     ShopSalutation.HERR: Salutation.MALE,
@@ -25,25 +25,21 @@ class ShopOrderAdapter(OrderAdapter):
     collection_status_label = OrderStatus.COLLECTION.label
 
     def dunning_orders(self, *, today: datetime.date) -> QuerySet:
-        # Unpaid orders past their due date. Orders the shop dunned with its
-        # own letters (shop.DunningLetter) finish that way; django-inkasso
-        # sends the reminders and Mahnungen of all the others.
-        return (
-            orders_with_balance()
-            .filter(overdue_q(today=today))
-            .exclude(pk__in=DunningLetter.objects.values("order_id"))
-        )
+        # Unpaid orders past their due date: django-inkasso sends their
+        # reminders and Mahnungen.
+        return orders_with_balance().filter(overdue_q(today=today))
 
     def claims(
         self, queryset: QuerySet, *, today: datetime.date
     ) -> Iterator[OrderClaim]:
         # Plain rows instead of model instances: one query for the orders with
-        # their customer, money and last Mahnung, one for their lines. Model
-        # instances would be half the time of a 100,000-order handover. The
-        # open amount is subtracted here: in SQL it would repeat the subquery
-        # of the total.
+        # their customer and money, one for their lines. Model instances would
+        # be half the time of a 100,000-order handover. The open amount is
+        # subtracted here: in SQL it would repeat the subquery of the total.
+        # The shop keeps no letters of its own: the date and deadline of the
+        # last Mahnung come from django-inkasso's dunning ledger.
         orders = list(
-            last_dunning_letters(orders_with_balance(queryset)).values_list(
+            orders_with_balance(queryset).values_list(
                 "pk",
                 "number",
                 "status",
@@ -68,8 +64,6 @@ class ShopOrderAdapter(OrderAdapter):
                 "order_date",
                 "due_date",
                 "delivered_date",
-                "last_mahnung_on",
-                "last_mahnung_deadline",
             )
         )
         lines = collections.defaultdict(list)
@@ -104,8 +98,6 @@ class ShopOrderAdapter(OrderAdapter):
             order_date,
             due_date,
             delivered_date,
-            dunning_date,
-            dunning_deadline,
         ) in orders:
             order_lines = lines.get(pk, ())
             if payment_method == PaymentMethod.PREPAYMENT and not delivered_date:
@@ -145,8 +137,6 @@ class ShopOrderAdapter(OrderAdapter):
                     ],
                     due_date=due_date,
                     service_date=service_date,
-                    dunning_date=dunning_date,
-                    dunning_deadline=dunning_deadline,
                     claim_type=claim_type,
                     is_cancelled=status == OrderStatus.CANCELLED,
                 ),

@@ -7,10 +7,22 @@ from decimal import Decimal
 from anyascii import anyascii
 from django.db import transaction
 
+from inkasso import schedule
+
+from . import demo_letters
+from .demo_names import (
+    ABROAD,
+    CITIES,
+    COMPANIES,
+    FEMALE,
+    GOODS,
+    LAST,
+    MALE,
+    SERVICES,
+    STREETS,
+)
 from .models import (
     Customer,
-    DunningLetter,
-    DunningLevel,
     Order,
     OrderLine,
     OrderStatus,
@@ -18,133 +30,6 @@ from .models import (
     PaymentMethod,
     Salutation,
 )
-
-MALE = [
-    "Lukas",
-    "Jürgen",
-    "Günther",
-    "Björn",
-    "Sören",
-    "Jörg",
-    "Klaus",
-    "Maximilian",
-    "Stefan",
-    "Matthias",
-    "Uwe",
-    "Felix",
-    "Hans-Peter",
-    "Ömer",
-    "Till",
-]
-FEMALE = [
-    "Anna",
-    "Käthe",
-    "Hannelore",
-    "Gisela",
-    "Birgit",
-    "Ursula",
-    "Zoë",
-    "Lena",
-    "Sophie",
-    "Jördis",
-    "Marie-Luise",
-    "Heike",
-    "Gülşen",
-    "Frauke",
-    "Mia",
-]
-LAST = [
-    "Müller",
-    "Schmidt",
-    "Schneider",
-    "Fischer",
-    "Weiß",
-    "Meyer",
-    "Wagner",
-    "Becker",
-    "Schäfer",
-    "Groß",
-    "Köhler",
-    "Hoffmann",
-    "Schröder",
-    "Krüger",
-    "Strauß",
-    "Jäger",
-    "Öztürk",
-    "Fuß",
-    "Bäumer",
-    "von der Höh",
-]
-COMPANIES = [
-    "Müller & Söhne GmbH",
-    "Bäckerei Groß KG",
-    "Schäfer Gartenbau GmbH",
-    "Köhler IT-Service UG (haftungsbeschränkt)",
-    "Weiß & Partner mbB",
-    "Grünwald Möbelhaus e.K.",
-    "Café Süßholz OHG",
-    "Straßenbau Jäger AG",
-]
-STREETS = [
-    "Hauptstraße",
-    "Bahnhofstraße",
-    "Schulstraße",
-    "Gartenweg",
-    "Lindenallee",
-    "Am Mühlbach",
-    "Königstraße",
-    "Rosenstraße",
-    "Schloßallee",
-    "Goethestraße",
-    "Kirchplatz",
-    "Mühlenweg",
-    "Zur Alten Brücke",
-    "Fröbelstraße",
-]
-CITIES = [
-    ("10115", "Berlin"),
-    ("20095", "Hamburg"),
-    ("80331", "München"),
-    ("50667", "Köln"),
-    ("60311", "Frankfurt am Main"),
-    ("01067", "Dresden"),
-    ("04109", "Leipzig"),
-    ("70173", "Stuttgart"),
-    ("90402", "Nürnberg"),
-    ("99084", "Erfurt"),
-    ("06108", "Halle (Saale)"),
-    ("79098", "Freiburg im Breisgau"),
-    ("48143", "Münster"),
-    ("37073", "Göttingen"),
-    ("01968", "Senftenberg"),
-]
-ABROAD = [
-    ("AT", "Wien", "1010", "Stephansplatz 4", "Maximilian", "Hölzl"),
-    ("AT", "Graz", "8010", "Herrengasse 16", "Theresa", "Pöschl"),
-    ("CH", "Zürich", "8001", "Bahnhofstrasse 12", "Reto", "Brändli"),
-    ("CH", "Bern", "3011", "Kramgasse 49", "Ursina", "Zürcher"),
-    ("NL", "Amsterdam", "1012 JS", "Damrak 1", "Joost", "van den Berg"),
-    ("PL", "Łódź", "90-001", "ul. Piotrkowska 104", "Łukasz", "Wróbel"),
-    ("PL", "Wrocław", "50-001", "ul. Świdnicka 8", "Małgorzata", "Dąbrowska"),
-    ("PL", "Gdańsk", "80-001", "ul. Długa 45", "Zbigniew", "Szczęsny"),
-]
-GOODS = [
-    ("Kaffeemühle", "49.90"),
-    ("Filter", "4.99"),
-    ("Espressokocher", "34.50"),
-    ("Milchaufschäumer", "59.00"),
-    ("Wasserkessel", "29.95"),
-    ("Teeservice „Größe L“", "89.00"),
-    ("Kaffeebohnen 1 kg", "17.80"),
-    ("Entkalker", "8.49"),
-    ("Thermoskanne", "24.99"),
-    ("Porzellantasse", "12.50"),
-]
-SERVICES = [
-    ("Reparatur Espressomaschine", "89.00"),
-    ("Einweisung vor Ort", "120.00"),
-    ("Wartungsvertrag 12 Monate", "199.00"),
-]
 
 STAGES = [
     ("paid", 25),
@@ -306,60 +191,32 @@ class DemoShop:
                 )
             )
 
-        levels = {
-            "reminded": [DunningLevel.REMINDER],
-            "first_dunning": [DunningLevel.REMINDER, DunningLevel.FIRST],
-            "second_dunning": [
-                DunningLevel.REMINDER,
-                DunningLevel.FIRST,
-                DunningLevel.SECOND,
-            ],
-            "final_dunning": [
-                DunningLevel.REMINDER,
-                DunningLevel.FIRST,
-                DunningLevel.SECOND,
-                DunningLevel.FINAL,
-            ],
-            "collection": [
-                DunningLevel.REMINDER,
-                DunningLevel.FIRST,
-                DunningLevel.FINAL,
-            ],
-            "missing_street": [DunningLevel.FIRST, DunningLevel.FINAL],
-            "foreign_currency": [DunningLevel.FIRST, DunningLevel.FINAL],
-            "deadline_running": [DunningLevel.FIRST, DunningLevel.FINAL],
-        }.get(stage, [])
-        if levels:
-            # The last letter's date anchors the history: final letters of the
-            # due orders are 10 to 60 days old, so their deadline has passed.
-            last_sent = {
-                "final_dunning": self.days_ago(1, 5),
-                "deadline_running": self.days_ago(1, 3),
-                "reminded": self.days_ago(3, 10),
-            }.get(
-                stage,
-                self.days_ago(10, 60)
-                if stage in ("collection", "missing_street", "foreign_currency")
-                else self.days_ago(2, 12),
+        if levels := demo_letters.HISTORIES.get(stage):
+            # The last letter's day anchors the history. The last letter of an
+            # order due for handover ran out 1 to 50 days ago; a final
+            # letter 1 to 5 days old still runs.
+            if stage in ("collection", "missing_street", "foreign_currency"):
+                last_sent = self.days_ago(1, 50) - datetime.timedelta(
+                    days=schedule.levels()[-1].deadline_days
+                )
+            else:
+                last_sent = {
+                    "final_dunning": self.days_ago(1, 5),
+                    "deadline_running": self.days_ago(1, 3),
+                    "reminded": self.days_ago(3, 10),
+                }.get(stage) or self.days_ago(2, 12)
+            self.letters.append(
+                demo_letters.History(
+                    order=order,
+                    levels=levels,
+                    last_sent=last_sent,
+                    payments=[
+                        (payment.received_on, payment.amount)
+                        for paid_order, payment in self.payments[-1:]
+                        if paid_order is order
+                    ],
+                )
             )
-            for step, level in enumerate(reversed(levels)):
-                sent_on = max(
-                    last_sent - datetime.timedelta(days=14 * step),
-                    due_date + datetime.timedelta(days=1),
-                )
-                self.letters.append(
-                    (
-                        order,
-                        DunningLetter(
-                            level=level,
-                            sent_on=sent_on,
-                            deadline=sent_on + datetime.timedelta(days=7),
-                            fee=Decimal("0.00")
-                            if level == DunningLevel.REMINDER
-                            else Decimal("5.00"),
-                        ),
-                    )
-                )
 
     def save(self) -> None:
         """Write the orders added since the last save, in bulk."""
@@ -368,16 +225,13 @@ class DemoShop:
         for customer, order in zip(self.customers, self.orders):
             order.customer = customer
         Order.objects.bulk_create(self.orders, batch_size=batch)
-        for related, model in (
-            (self.lines, OrderLine),
-            (self.payments, Payment),
-            (self.letters, DunningLetter),
-        ):
+        for related, model in ((self.lines, OrderLine), (self.payments, Payment)):
             objects = []
             for order, obj in related:
                 obj.order = order
                 objects.append(obj)
             model.objects.bulk_create(objects, batch_size=batch)
+        demo_letters.record_letters(self.letters)
         self.customers, self.orders = [], []
         self.lines, self.payments, self.letters = [], [], []
 

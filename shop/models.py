@@ -1,10 +1,6 @@
-from decimal import Decimal
-
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-ZERO = Decimal("0.00")
 
 
 class Salutation(models.TextChoices):
@@ -160,45 +156,3 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.amount} ({self.received_on:%d.%m.%Y})"
-
-
-class DunningLevel(models.IntegerChoices):
-    REMINDER = 0, _("Payment reminder")
-    FIRST = 1, _("1st dunning letter")
-    SECOND = 2, _("2nd dunning letter")
-    FINAL = 3, _("Final dunning letter")
-
-
-class DunningLetter(models.Model):
-    order = models.ForeignKey(
-        Order,
-        on_delete=models.CASCADE,
-        related_name="dunning_letters",
-        verbose_name=_("order"),
-    )
-    level = models.PositiveSmallIntegerField(_("level"), choices=DunningLevel.choices)
-    sent_on = models.DateField(_("sent on"))
-    deadline = models.DateField(_("payment deadline"), null=True, blank=True)
-    fee = models.DecimalField(
-        _("dunning fee"),
-        max_digits=8,
-        decimal_places=2,
-        default=ZERO,
-        validators=[MinValueValidator(ZERO)],
-        help_text=_("Kept in the shop; never part of the claim."),
-    )
-
-    class Meta:
-        verbose_name = _("dunning letter")
-        verbose_name_plural = _("dunning letters")
-        ordering = ["sent_on", "level", "id"]
-        # An order's last letter (shop.selectors) is read from this index
-        # without sorting, for every row of the order list and the handover.
-        indexes = [
-            models.Index(
-                fields=["order", "sent_on", "level", "id"], name="shop_last_letter"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.get_level_display()} ({self.sent_on:%d.%m.%Y})"

@@ -16,7 +16,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from .models import DunningLetter, DunningLevel, Order, OrderLine, OrderStatus, Payment
+from inkasso.models import Letter
+
+from .models import Order, OrderLine, OrderStatus, Payment
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 
@@ -36,14 +38,13 @@ def orders_with_balance(queryset: QuerySet | None = None) -> QuerySet:
     """Annotate orders with total, paid, open amount and their last dunning letter.
 
     Everything is computed in the database, so a changelist of 100,000 orders
-    needs no query per row.
+    needs no query per row. The letters are django-inkasso's: the shop keeps
+    none of its own.
     """
     if queryset is None:
         queryset = Order.objects.all()
     zero = Value(Decimal("0.00"), output_field=MONEY)
-    letters = DunningLetter.objects.filter(order=OuterRef("pk")).order_by(
-        "-sent_on", "-level", "-id"
-    )
+    letters = _sent_letters().order_by("-sent_on", "-level", "-id")
     return queryset.annotate(
         total=Coalesce(
             _sum_per_order(OrderLine, F("quantity") * F("unit_price")), zero
@@ -55,11 +56,18 @@ def orders_with_balance(queryset: QuerySet | None = None) -> QuerySet:
     )
 
 
+def _sent_letters() -> QuerySet:
+    return Letter.objects.filter(order=OuterRef("pk"), status=Letter.Status.SENT)
+
+
 def last_dunning_letters(queryset: QuerySet) -> QuerySet:
-    """Annotate the date and deadline of the last real Mahnung (not a reminder)."""
-    mahnungen = DunningLetter.objects.filter(
-        order=OuterRef("pk"), level__gte=DunningLevel.FIRST
-    ).order_by("-sent_on", "-level", "-id")
+    """Annotate the date and deadline of the last real Mahnung (not a reminder).
+
+    In SQL, for reports; the handover reads the same from the dunning ledger.
+    """
+    mahnungen = (
+        _sent_letters().filter(is_mahnung=True).order_by("-sent_on", "-level", "-id")
+    )
     return queryset.annotate(
         last_mahnung_on=Subquery(mahnungen.values("sent_on")[:1]),
         last_mahnung_deadline=Subquery(mahnungen.values("deadline")[:1]),

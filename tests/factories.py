@@ -1,13 +1,14 @@
 import datetime
+import enum
+import hashlib
 from decimal import Decimal
 
 import factory
 from django.utils import timezone
 
+from inkasso.models import Letter
 from shop.models import (
     Customer,
-    DunningLetter,
-    DunningLevel,
     Order,
     OrderLine,
     OrderStatus,
@@ -76,14 +77,34 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     amount = Decimal("10.00")
 
 
+class DunningLevel(enum.IntEnum):
+    """The default dunning levels (INKASSO_DUNNING_LEVELS), by position."""
+
+    REMINDER = 0
+    FIRST = 1
+    SECOND = 2
+    FINAL = 3
+
+
 class DunningLetterFactory(factory.django.DjangoModelFactory):
+    """A letter of django-inkasso's dunning ledger, sent 20 days ago."""
+
     class Meta:
-        model = DunningLetter
+        model = Letter
 
     order = factory.SubFactory(OrderFactory)
     level = DunningLevel.FINAL
+    is_mahnung = factory.LazyAttribute(lambda o: o.level != DunningLevel.REMINDER)
     sent_on = factory.LazyFunction(lambda: days_ago(20))
     deadline = factory.LazyAttribute(lambda o: o.sent_on + datetime.timedelta(days=7))
+    amount = Decimal("99.80")
+    channel = Letter.Channel.POST
+    language = "de"
+    subject = "Letzte Mahnung"
+    text = "Letzte Mahnung\n"
+    pdf = b"%PDF-1.4 letter"
+    sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.pdf).hexdigest())
+    status = Letter.Status.SENT
 
 
 class DueOrderFactory(OrderFactory):

@@ -209,7 +209,7 @@ def _expected_row(order, encoding):
         "99,80",
         _clean(_reason_text(order), encoding, max_length=contract.MAX_REASON),
         contract.format_date(order.delivered_date),
-        contract.format_date(order.dunning_letters.get().sent_on),
+        contract.format_date(order.inkasso_letters.get().sent_on),
         "1",
     ]
 

@@ -127,3 +127,46 @@ def test_two_open_claims_for_one_invoice_number_stop_the_migration_with_names():
     finally:
         Claim.objects.filter(row_number=2).update(state="withdrawn")
         _forward(connection)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_shops_own_dunning_letters_move_into_the_ledger():
+    import datetime
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from inkasso.models import Letter
+    from inkasso.selectors import checked_claims
+    from tests.factories import DueOrderFactory, PaymentFactory
+
+    order = DueOrderFactory(letter=None)  # one line of 2 x 49.90
+    PaymentFactory(order=order, amount=Decimal("10.00"), received_on=order.due_date)
+    before = [("shop", "0002_dunning_letter_last_letter_index")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        apps = executor.loader.project_state(before).apps
+        letters = apps.get_model("shop", "DunningLetter").objects
+        day = order.due_date + datetime.timedelta(days=3)
+        letters.create(order_id=order.pk, level=0, sent_on=day, deadline=day)
+        letters.create(order_id=order.pk, level=3, sent_on=day, deadline=None)
+        # The same level twice: the later one is the one the handover counted.
+        later = day + datetime.timedelta(days=10)
+        letters.create(order_id=order.pk, level=3, sent_on=later, fee="5.00")
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    reminder, mahnung = Letter.objects.filter(order=order).order_by("level")
+    assert (reminder.level, reminder.is_mahnung, mahnung.is_mahnung) == (0, False, True)
+    assert (mahnung.sent_on, mahnung.fee) == (later, Decimal("5.00"))
+    assert mahnung.deadline == later + datetime.timedelta(days=7)  # grace days
+    assert mahnung.amount == Decimal("89.80")  # 99.80 less the payment
+    assert {reminder.status, mahnung.status} == {"sent"}
+    assert not mahnung.has_copy
+    [[claim]] = checked_claims(
+        order_ids=[order.pk], today=later + datetime.timedelta(days=8)
+    )
+    assert claim.ok, claim.errors
