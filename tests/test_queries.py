@@ -13,9 +13,11 @@ queries. Two things may legitimately add queries:
 """
 
 import hashlib
+import io
 from collections import Counter
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -236,3 +238,66 @@ def test_a_handover_result_names_warned_and_refused_orders_without_their_rows():
     assert (claim.order_id, claim.values) == (refused.pk, [])
     assert claim.errors
     assert Claim.objects.get(order=warned).values[HEADERS.index("Land")] == "AT"
+
+
+def _overdue_orders(count):
+    """Add ``count`` overdue orders without letters and return their pks."""
+    last = Order.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    create_demo_data(orders=count, seed=11, today=timezone.localdate(), stage="overdue")
+    return list(
+        Order.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def _per_size_overdue(action):
+    kinds = {}
+    for size in SIZES:
+        order_ids = _overdue_orders(size)
+        kinds[size] = _kinds(_queries(lambda order_ids=order_ids: action(order_ids)))
+    return kinds
+
+
+def test_the_reminder_confirmation_page_needs_as_many_queries_for_1000_orders_as_for_10(
+    client,
+):
+    client.force_login(
+        UserFactory(
+            username="sender",
+            permissions=["shop.view_order", "inkasso.send_reminders"],
+        )
+    )
+
+    def confirmation_page(order_ids):
+        response = client.post(
+            reverse("admin:shop_order_changelist"),
+            {
+                "action": "send_reminders",
+                "_selected_action": order_ids[:1],
+                "select_across": "1",
+            },
+        )
+        assert response.status_code == 200
+        assert "admin/inkasso/send_reminders_confirmation.html" in [
+            template.name for template in response.templates
+        ]
+        assert len(response.context["order_ids"]) == Order.objects.count()
+        assert response.context["due"]
+
+    kinds = _per_size_overdue(confirmation_page)
+
+    assert kinds[10] == kinds[1000]
+
+
+def test_a_reminder_dry_run_needs_as_many_queries_for_1000_orders_as_for_10():
+    def dry_run(order_ids):
+        stderr = io.StringIO()
+        try:
+            call_command("inkasso_remind", "--dry-run", stderr=stderr)
+        except CommandError as exc:  # Orders without an e-mail address.
+            assert exc.returncode == 1
+        assert "Nothing was recorded." in stderr.getvalue()
+
+    kinds = _per_size_overdue(dry_run)
+
+    assert kinds[10] == kinds[1000]
+    assert not any(kind.startswith(("INSERT", "UPDATE")) for kind in kinds[1000])
