@@ -100,13 +100,16 @@ def sent_letters() -> QuerySet:
 
 
 def last_mahnungen(
-    order_ids: Iterable,
+    order_ids: Iterable | QuerySet,
 ) -> dict[Any, tuple[datetime.date, datetime.date]]:
-    """Return the date and deadline of each order's last sent real Mahnung."""
+    """Return the date and deadline of each order's last sent real Mahnung.
+
+    ``order_ids`` are keys, or a subquery of them (``orders.values("pk")``).
+    """
     last = {}
     for order_id, sent_on, deadline in (
         sent_letters()
-        .filter(order_id__in=list(order_ids), is_mahnung=True)
+        .filter(order_id__in=_keys(order_ids), is_mahnung=True)
         .order_by("order_id", "sent_on", "level")
         .values_list("order_id", "sent_on", "deadline")
     ):
@@ -128,11 +131,19 @@ def stopped_orders() -> QuerySet:
     return DunningStop.objects.filter(lifted_at__isnull=True).values("order_id")
 
 
-def active_stops(order_ids: Iterable) -> dict[Any, DunningStop]:
-    """Return the active dunning stop of each of these orders that has one."""
+def active_stops(order_ids: Iterable | QuerySet) -> dict[Any, DunningStop]:
+    """Return the active dunning stop of each of these orders that has one.
+
+    ``order_ids`` are keys, or a subquery of them (``orders.values("pk")``).
+    """
     return {
         stop.order_id: stop
         for stop in DunningStop.objects.filter(
-            order_id__in=list(order_ids), lifted_at__isnull=True
+            order_id__in=_keys(order_ids), lifted_at__isnull=True
         )
     }
+
+
+def _keys(order_ids: Iterable | QuerySet):
+    """Keys for an ``__in`` lookup: a subquery as it is, anything else as a list."""
+    return order_ids if isinstance(order_ids, QuerySet) else list(order_ids)
