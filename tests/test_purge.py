@@ -1,5 +1,6 @@
 """Personal data is kept only as long as the retention asks, and figures forever."""
 
+import contextlib
 import datetime
 import io
 import json
@@ -394,3 +395,20 @@ def test_the_download_of_a_purged_handover_says_it_was_deleted(clerk_client, old
     assert not response.streaming
     assert "were deleted on" in response.text
     assert "retention ended" in response.text
+
+
+def test_the_file_of_a_purged_handover_is_refused_not_written_empty(old, tmp_path):
+    purge.purge(today=datetime.date(2026, 6, 1))
+    target = tmp_path / "again.csv"
+    utility = ManagementUtility(
+        ["manage.py", "inkasso_export", "--handover", str(old.pk), "-o", str(target)]
+    )
+    stderr = io.StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        with contextlib.redirect_stderr(stderr):
+            utility.execute()
+
+    assert exit_info.value.code == 2
+    assert f"The file of handover {old.pk} was deleted on" in stderr.getvalue()
+    assert "Traceback" not in stderr.getvalue()
+    assert not target.exists()

@@ -93,6 +93,13 @@ class Command(InkassoCommand):
             raise CommandError(
                 f"There is no handover {pk}.", returncode=FAILED
             ) from None
+        if handover.purged_at:
+            raise CommandError(
+                f"The file of handover {pk} was deleted on "
+                f"{handover.purged_at:%Y-%m-%d}, when its retention ended "
+                "(INKASSO_RETENTION_YEARS); no copy is kept.",
+                returncode=FAILED,
+            )
         return selectors.handover_file(handover)
 
     def _dry_run(self, order_ids, *, today, encoding):
