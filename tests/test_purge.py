@@ -404,9 +404,8 @@ def test_the_file_of_a_purged_handover_is_refused_not_written_empty(old, tmp_pat
         ["manage.py", "inkasso_export", "--handover", str(old.pk), "-o", str(target)]
     )
     stderr = io.StringIO()
-    with pytest.raises(SystemExit) as exit_info:
-        with contextlib.redirect_stderr(stderr):
-            utility.execute()
+    with pytest.raises(SystemExit) as exit_info, contextlib.redirect_stderr(stderr):
+        utility.execute()
 
     assert exit_info.value.code == 2
     assert f"The file of handover {old.pk} was deleted on" in stderr.getvalue()
