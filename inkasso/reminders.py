@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from . import contract, formats, rules, schedule
+from . import formats, rules, schedule
 from .adapters import ClaimData, get_adapter, get_order_model
 from .conf import app_settings
 from .dunning_models import Letter
@@ -185,19 +185,9 @@ def _next_letter(pk, reported, letters, stop, handover, *, levels, today, channe
 
 def _claim_problems(data: ClaimData) -> list[rules.Problem]:
     """Return why the order's own data forbid a letter (paid, cancelled, …)."""
-    problems = []
-    if data.is_cancelled:
-        problems.append(rules.Problem("cancelled"))
-    if (data.currency or "").upper() != contract.CURRENCY:
-        problems.append(rules.Problem("currency", {"currency": data.currency or "?"}))
-    amount = data.open_amount
-    if amount is None:
-        problems.append(rules.Problem("amount_unknown"))
-    elif amount <= 0 and data.invoice_total and data.invoice_total > 0:
-        problems.append(rules.Problem("fully_paid"))
-    elif amount <= 0:
-        problems.append(rules.Problem("amount_not_positive"))
+    problems = rules.open_amount_problems(data)
     if data.due_date is None:
+        # The first letter's date counts from the due date.
         problems.append(rules.Problem("missing", {"field": "due_date"}))
     return problems
 

@@ -107,6 +107,28 @@ def check_ledger(ledger: LedgerFacts, *, invoice_number: str = "") -> list[Probl
     return problems
 
 
+def open_amount_problems(data) -> list[Problem]:
+    """Return why nothing can be claimed from the order at all.
+
+    It is cancelled, in another currency than EUR, or has no open amount
+    above zero (after rounding to the cent). The handover and the dunning
+    letters ask the same question.
+    """
+    problems = []
+    if data.is_cancelled:
+        problems.append(Problem("cancelled"))
+    if (data.currency or "").upper() != contract.CURRENCY:
+        problems.append(Problem("currency", {"currency": data.currency or "?"}))
+    amount = contract.to_cents(data.open_amount)
+    if amount is None:
+        problems.append(Problem("amount_unknown"))
+    elif amount <= 0 and data.invoice_total and data.invoice_total > 0:
+        problems.append(Problem("fully_paid"))
+    elif amount <= 0:
+        problems.append(Problem("amount_not_positive"))
+    return problems
+
+
 def check_claim(
     data, *, policy: Policy, ledger: LedgerFacts = LedgerFacts()
 ) -> list[Problem]:
@@ -124,17 +146,8 @@ def check_claim(
 
     # The order is cancelled, fully paid, or not yet due; currency other than
     # EUR; open amount not above zero.
-    if data.is_cancelled:
-        problem("cancelled")
-    if (data.currency or "").upper() != contract.CURRENCY:
-        problem("currency", currency=data.currency or "?")
+    problems.extend(open_amount_problems(data))
     amount = contract.to_cents(data.open_amount)
-    if amount is None:
-        problem("amount_unknown")
-    elif amount <= 0 and data.invoice_total and data.invoice_total > 0:
-        problem("fully_paid")
-    elif amount <= 0:
-        problem("amount_not_positive")
     if data.due_date and data.due_date >= policy.today:
         problem("not_yet_due", date=data.due_date.isoformat())
 

@@ -297,3 +297,31 @@ def test_an_email_that_needs_transliteration_is_left_out_with_a_warning():
 
 def test_a_problem_stored_with_other_parameters_still_shows():
     assert rules.Problem("missing", {}).message == "missing: {}"
+
+
+@pytest.mark.parametrize(
+    "overrides, expected",
+    [
+        ({}, []),
+        ({"is_cancelled": True}, ["cancelled"]),
+        ({"currency": "CHF"}, ["currency"]),
+        ({"open_amount": None}, ["amount_unknown"]),
+        ({"open_amount": Decimal("0")}, ["fully_paid"]),
+        # Rounded to the cent first: 0.004 is nothing to claim or to remind of.
+        ({"open_amount": Decimal("0.004")}, ["fully_paid"]),
+        (
+            {"open_amount": Decimal("-5"), "invoice_total": None},
+            ["amount_not_positive"],
+        ),
+    ],
+)
+def test_the_handover_and_the_letters_agree_on_what_can_be_claimed(overrides, expected):
+    from inkasso import reminders
+
+    data = claim(**overrides)
+    handover = [code for code in codes(data) if code in rules.MESSAGES]
+    letters = [problem.code for problem in reminders._claim_problems(data)]
+
+    assert [p.code for p in rules.open_amount_problems(data)] == expected
+    assert letters == expected
+    assert set(expected) <= set(handover)
