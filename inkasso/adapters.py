@@ -81,6 +81,20 @@ class ClaimData:
                     else value.date(),
                 )
 
+    @property
+    def is_company(self) -> bool:
+        """The debtor is a company (a business, not a consumer)."""
+        return bool((self.company or "").strip())
+
+    @property
+    def person(self) -> str:
+        """The debtor's (or the company's contact's) name, or ``""``."""
+        return " ".join(
+            filter(
+                None, [(self.first_name or "").strip(), (self.last_name or "").strip()]
+            )
+        )
+
 
 _DATE_FIELDS = (
     "invoice_date",

@@ -47,7 +47,7 @@ def letter_context(
 ) -> dict:
     """Return what the templates of a letter know, in the letter's language."""
     creditor = app_settings.CREDITOR or {}
-    is_company = bool((data.company or "").strip())
+    is_company = data.is_company
     earlier_fees = sum((fee for *_rest, fee in previous), Decimal("0.00"))
     fees = earlier_fees + level.fee
     flat_fee = (

@@ -65,9 +65,7 @@ def claim_reason(data) -> str:
 
 def salutation_code(data, codes: dict[str, str]) -> str:
     """Return the Geschlecht code: the salutation, or "company" without a person."""
-    is_company = bool((data.company or "").strip())
-    has_person = bool((data.first_name or "").strip() or (data.last_name or "").strip())
-    if is_company and not has_person:
+    if data.is_company and not data.person:
         return codes["company"]
     if not data.salutation.value:
         return ""

@@ -68,11 +68,10 @@ def invoice_number(data, *, policy: Policy) -> str:
 
 def debtor_name(data) -> str:
     """Return the debtor as the clerk reads it: the company, or the person."""
-    person = " ".join(filter(None, [data.first_name, data.last_name])).strip()
     company = (data.company or "").strip()
-    if company and person:
-        return f"{company} ({person})"
-    return company or person
+    if data.is_company and data.person:
+        return f"{company} ({data.person})"
+    return company or data.person
 
 
 def check_ledger(ledger: LedgerFacts, *, invoice_number: str = "") -> list[Problem]:
