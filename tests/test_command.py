@@ -22,7 +22,7 @@ from inkasso.models import Claim, Handover
 from inkasso.selectors import handover_file
 from inkasso.services import hand_over
 from shop.models import Order, OrderStatus
-from tests.factories import DueOrderFactory
+from tests.factories import DueOrderFactory, DunningLevel
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,9 @@ def failing_export(*args):
 
 def test_command_hands_over_every_due_order_to_stdout():
     orders = DueOrderFactory.create_batch(3)
-    DueOrderFactory(status=OrderStatus.SHIPPED)  # not put into collection by a clerk
+    # Not put into collection by a clerk, its dunning not finished either (a
+    # last letter that ran out would make it due: HAND_OVER_AFTER_LAST_LETTER).
+    DueOrderFactory(status=OrderStatus.SHIPPED, letter__level=DunningLevel.FIRST)
     data, messages = export()
     handover = Handover.objects.get()
     assert handover.source == Handover.Source.COMMAND
@@ -56,7 +58,7 @@ def test_command_hands_over_every_due_order_to_stdout():
 
 
 def test_command_with_nothing_due_writes_no_file_and_exits_zero():
-    DueOrderFactory(status=OrderStatus.SHIPPED)
+    DueOrderFactory(status=OrderStatus.SHIPPED, letter__level=DunningLevel.FIRST)
     data, messages = export()
     assert data == b""
     assert messages == "No orders are due for handover.\n"
