@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from inkasso.adapters import ClaimData, ClaimType, OrderAdapter, OrderClaim, Salutation
 
-from .models import OrderLine, OrderStatus, PaymentMethod
+from .models import Order, OrderLine, OrderStatus, PaymentMethod
 from .models import Salutation as ShopSalutation
 from .selectors import orders_with_balance, overdue_q
 
@@ -23,6 +23,18 @@ class ShopOrderAdapter(OrderAdapter):
     status_field = "status"
     collection_status = OrderStatus.COLLECTION
     collection_status_label = OrderStatus.COLLECTION.label
+
+    def due_orders(self, *, today: datetime.date) -> QuerySet:
+        # The status flow alone: a paid order in it is due and refused with
+        # its reason, so the clerk sees it.
+        return Order.objects.filter(status=OrderStatus.COLLECTION)
+
+    def collection_orders(self) -> QuerySet:
+        # In debt collection: the status says so and money is still open. A
+        # customer who pays the shop in full after the handover flags the
+        # claim, as a changed status does.
+        in_status = Order.objects.filter(status=OrderStatus.COLLECTION)
+        return orders_with_balance(in_status).filter(open_amount__gt=0)
 
     def dunning_orders(self, *, today: datetime.date) -> QuerySet:
         # Unpaid orders past their due date: django-inkasso sends their

@@ -15,7 +15,7 @@ from inkasso.adapters import get_adapter
 from inkasso.models import Claim, Handover
 from shop.collection import ShopOrderAdapter
 from shop.models import Order, OrderStatus
-from tests.factories import DueOrderFactory, days_ago
+from tests.factories import DueOrderFactory, PaymentFactory, days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +86,15 @@ def test_an_order_changed_in_the_shop_after_the_handover_flags_its_claim(
         reverse("admin:inkasso_claim_changelist"), {"order_changed": "yes"}
     )
     assert [claim.order_id for claim in flagged.context["cl"].result_list] == [paid.pk]
+
+
+def test_a_customer_who_pays_the_shop_after_the_handover_flags_the_claim():
+    paid, untouched = DueOrderFactory(), DueOrderFactory()
+    hand_over(paid, untouched)
+    # The status stays "Inkasso ist in Arbeit"; the money came in anyway.
+    PaymentFactory(order=paid, amount=paid.lines.get().total)
+
+    assert list(selectors.changed_claims().values_list("order", flat=True)) == [paid.pk]
 
 
 # The services keep their own rules, whoever calls them.
