@@ -1,12 +1,12 @@
 """The forms of the inkasso admin pages; their rules live in validators and services."""
 
 from django import forms
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import services, validators
+from . import contract, display, services, validators
 from .conf import app_settings
-from .models import DirectPayment
+from .models import Claim, DirectPayment
 
 ENCODINGS = [
     ("cp1252", _("CSV, Windows-1252 (mediafinanz default)")),
@@ -22,7 +22,69 @@ class HandoverForm(forms.Form):
         self.fields["encoding"].initial = app_settings.ENCODING
 
 
+class FileNumberField(forms.CharField):
+    """A file number as pasted: ``123 4567-890/1`` is ``12345678901``.
+
+    Wider than the 11 digits, so that a pasted number with spaces is not cut
+    by the browser; the 11-digit rule is the validator's.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.update(max_length=40, required=False)
+        super().__init__(**kwargs)
+        self.widget.attrs.update(size=14, autocomplete="off", inputmode="numeric")
+
+    def to_python(self, value):
+        return contract.normalize_file_number(super().to_python(value))
+
+    def validate(self, value):
+        super().validate(value)
+        if value:
+            validators.validate_file_number(value)
+
+
+class ClaimFileNumberForm(forms.ModelForm):
+    """The file number of a claim, on its page and in the claims list."""
+
+    file_number = FileNumberField(
+        label=_("mediafinanz file number"),
+        help_text=_(
+            "Aktenzeichen, 11 digits, as mediafinanz reports it; spaces, dashes "
+            "and slashes are left out."
+        ),
+    )
+
+    class Meta:
+        model = Claim
+        fields = ["file_number"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("file_number")
+        if field is not None and self.instance.state != Claim.State.OPEN:
+            # A withdrawn claim keeps the file number it had.
+            field.disabled = True
+
+    def clean_file_number(self):
+        file_number = self.cleaned_data["file_number"]
+        if not file_number and self.instance.file_number:
+            raise forms.ValidationError(
+                _(
+                    "A recorded file number cannot be removed; enter the right "
+                    "one instead."
+                ),
+                code="file_number_removed",
+            )
+        return file_number
+
+
 class DirectPaymentForm(forms.ModelForm):
+    """A payment the debtor made to the shop, on the claim's page.
+
+    ``for_claim`` makes the form of one claim, whose labels name the amount
+    still open.
+    """
+
     above_remaining = forms.BooleanField(
         label=_("above the open amount: confirmed"),
         required=False,
@@ -35,6 +97,34 @@ class DirectPaymentForm(forms.ModelForm):
         # A German clerk types 25,50.
         localized_fields = ["amount"]
 
+    @classmethod
+    def for_claim(cls, claim):
+        """Return the form class of ``claim``: its labels name what is still open."""
+        remaining = display.money(services.remaining_amount(claim))
+        confirmation = forms.BooleanField(
+            label=_("More than the %(remaining)s still open: confirmed")
+            % {"remaining": remaining},
+            required=False,
+            help_text=_(
+                "Tick it only if the debtor really paid more than the "
+                "%(remaining)s still open."
+            )
+            % {"remaining": remaining},
+        )
+        # A tabular inline without the change permission takes its column
+        # headers from Meta, not from the fields.
+        meta = type(
+            "Meta",
+            (cls.Meta,),
+            {
+                "labels": {"above_remaining": confirmation.label},
+                "help_texts": {"above_remaining": confirmation.help_text},
+            },
+        )
+        return type(
+            cls.__name__, (cls,), {"above_remaining": confirmation, "Meta": meta}
+        )
+
     def clean(self):
         cleaned_data = super().clean()
         amount = cleaned_data.get("amount")
@@ -44,13 +134,17 @@ class DirectPaymentForm(forms.ModelForm):
             if amount > remaining:
                 raise forms.ValidationError(
                     _(
-                        "The payment is above the %(remaining)s EUR still open on "
-                        "the claim. Tick “above the open amount: confirmed” if it "
-                        "is right."
+                        "The payment of %(amount)s is more than the %(remaining)s "
+                        "still open on claim %(claim)s. If the debtor really paid "
+                        "that much, tick “More than the %(remaining)s still open: "
+                        "confirmed” and save again; otherwise correct the amount."
                     ),
                     params={
-                        "remaining": formats.number_format(remaining, 2, use_l10n=True)
+                        "amount": display.money(amount),
+                        "remaining": display.money(remaining),
+                        "claim": claim,
                     },
+                    code="above_remaining",
                 )
         return cleaned_data
 

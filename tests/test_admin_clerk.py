@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from inkasso import services
+from inkasso import display, services
 from inkasso.models import Claim, DirectPayment, Handover
 from tests.factories import DueOrderFactory, OrderFactory, days_ago
 from tests.users import UserFactory
@@ -145,7 +145,7 @@ def test_the_handover_overview_counts_open_claims_amounts_and_months(
     ]
     page = response.content.decode()
     assert 'id="inkasso-open-count"' in page
-    assert f"{open_amount:,.2f} EUR" in page
+    assert display.money(open_amount) in page
 
 
 @pytest.mark.parametrize(
@@ -153,7 +153,7 @@ def test_the_handover_overview_counts_open_claims_amounts_and_months(
     [
         ("1234567890", "exactly 11 digits"),
         ("1234567890a", "exactly 11 digits"),
-        ("123456789012", "at most 11 characters"),
+        ("123456789012", "exactly 11 digits"),
     ],
 )
 def test_a_file_number_that_is_not_11_digits_is_refused(

@@ -1,25 +1,30 @@
-"""The claims: file numbers, direct payments and withdrawal."""
+"""The claims: file numbers (by hand, in the list, imported), payments, withdrawals."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportMixin
 
-from .. import selectors, services
+from .. import contract, display, imports, selectors, services
+from ..conf import app_settings
 from ..exceptions import InkassoError
-from ..forms import DirectPaymentForm, WithdrawForm
+from ..forms import ClaimFileNumberForm, DirectPaymentForm
 from ..models import Claim, DirectPayment
 from .common import LedgerAdmin, can_hand_over, purge_date
 from .filters import ClaimStateFilter, FileNumberFilter, OrderChangedFilter
+from .withdraw import WithdrawMixin
+
+#: At most this many invoice numbers are named in a message.
+NAMED_IN_MESSAGE = 10
 
 
 class DirectPaymentInline(admin.TabularInline):
-    """The debtor paid the shop directly; mediafinanz must be told."""
+    """The debtor paid the shop directly; mediafinanz must be told.
+
+    Adds payments only; the claim's page lists the recorded ones
+    (``ClaimAdmin.payments_received``) in the clerk's formats.
+    """
 
     model = DirectPayment
     form = DirectPaymentForm
@@ -28,16 +33,10 @@ class DirectPaymentInline(admin.TabularInline):
     verbose_name_plural = _(
         "payments received directly from the debtor (report them to mediafinanz)"
     )
-    fields = [
-        "received_on",
-        "amount",
-        "above_remaining",
-        "recorded_at",
-        "recorded_by",
-        "reported_at",
-        "reported_by",
-    ]
-    readonly_fields = ["recorded_at", "recorded_by", "reported_at", "reported_by"]
+    fields = ["received_on", "amount", "above_remaining"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
 
     def has_view_permission(self, request, obj=None):
         return can_hand_over(request)
@@ -53,57 +52,132 @@ class DirectPaymentInline(admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_formset(self, request, obj=None, **kwargs):
+        if obj is not None:
+            # The labels and the message name the amount still open.
+            kwargs["form"] = DirectPaymentForm.for_claim(obj)
+        return super().get_formset(request, obj, **kwargs)
+
 
 @admin.register(Claim)
-class ClaimAdmin(LedgerAdmin):
+class ClaimAdmin(WithdrawMixin, ImportMixin, LedgerAdmin):
     list_display = [
         "invoice_number",
+        "debtor",
         "order",
-        "amount",
+        "amount_display",
         "state",
         "file_number",
         "handover",
         "warning_count",
     ]
+    list_editable = ["file_number"]
     list_filter = [ClaimStateFilter, OrderChangedFilter, "handover", FileNumberFilter]
     list_select_related = ["handover", "order"]
-    search_fields = ["invoice_number", "file_number"]
+    # The debtor's name is in the line as handed over.
+    search_fields = ["invoice_number", "file_number", "line"]
+    search_help_text = _("Search by invoice number, file number or the debtor's name.")
+    form = ClaimFileNumberForm
     fields = [
         "handover",
         "order",
-        "row_number",
+        "position",
         "invoice_number",
-        "amount",
+        "debtor",
+        "amount_display",
+        "remaining_display",
+        "payments_received",
         "state",
         "file_number",
         "file_number_recorded",
         "row_values",
         "warning_list",
         "order_changed",
-        "withdrawn_at",
+        "withdrawn_on",
         "withdrawn_by",
         "withdrawal_reason",
     ]
     inlines = [DirectPaymentInline]
     change_form_template = "admin/inkasso/claim/change_form.html"
+    # django-import-export: the file numbers mediafinanz reports, in bulk.
+    resource_classes = [imports.FileNumberResource]
+    import_template_name = "admin/inkasso/claim/import.html"
+    import_export_change_list_template = "admin/inkasso/claim/change_list_import.html"
 
     def has_change_permission(self, request, obj=None):
         return can_hand_over(request)
+
+    def has_import_permission(self, request):
+        return can_hand_over(request)
+
+    def get_import_formats(self):
+        return imports.import_formats()
 
     def get_readonly_fields(self, request, obj=None):
         editable = {"file_number"} if obj and obj.state == Claim.State.OPEN else set()
         return [f for f in self.fields if f not in editable]
 
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", ClaimFileNumberForm)
+        return super().get_changelist_form(request, **kwargs)
+
+    @admin.display(description=_("debtor"))
+    def debtor(self, obj):
+        return imports.debtor_name(obj) or display.NO_VALUE
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj):
+        return format_html(
+            '<span class="inkasso-amount">{}</span>', display.money(obj.amount)
+        )
+
+    @admin.display(description=_("still open"))
+    def remaining_display(self, obj):
+        return display.money(services.remaining_amount(obj))
+
+    @admin.display(description=_("payments received directly"))
+    def payments_received(self, obj):
+        payments = obj.direct_payments.select_related("recorded_by", "reported_by")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td class='amount'>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    display.day(payment.received_on),
+                    display.money(payment.amount),
+                    recorded(payment.recorded_at, payment.recorded_by),
+                    recorded(payment.reported_at, payment.reported_by)
+                    if payment.reported_at
+                    else gettext("not reported yet"),
+                )
+                for payment in payments
+            ),
+        )
+        if not rows:
+            return display.NO_VALUE
+        return format_html(
+            '<table id="inkasso-payments"><thead><tr><th>{}</th><th>{}</th>'
+            "<th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            gettext("received on"),
+            gettext("amount"),
+            gettext("recorded"),
+            gettext("reported to mediafinanz"),
+            rows,
+        )
+
+    @admin.display(description=_("number in the handover"))
+    def position(self, obj):
+        return obj.row_number
+
+    @admin.display(description=_("withdrawn on"))
+    def withdrawn_on(self, obj):
+        return display.moment(obj.withdrawn_at)
+
     @admin.display(description=_("file number recorded"))
     def file_number_recorded(self, obj):
         if not obj.file_number_recorded_at:
-            return "–"
-        return gettext("%(date)s by %(user)s") % {
-            "date": formats.date_format(
-                timezone.localtime(obj.file_number_recorded_at), "SHORT_DATETIME_FORMAT"
-            ),
-            "user": obj.file_number_recorded_by or "–",
-        }
+            return display.NO_VALUE
+        return recorded(obj.file_number_recorded_at, obj.file_number_recorded_by)
 
     @admin.display(description=_("warnings"))
     def warning_count(self, obj):
@@ -115,7 +189,7 @@ class ClaimAdmin(LedgerAdmin):
             format_html_join(
                 "", "<li>{}</li>", ((problem.message,) for problem in obj.problems)
             )
-            or "–"
+            or display.NO_VALUE
         )
 
     @admin.display(description=_("order changed in the shop"), boolean=True)
@@ -130,7 +204,12 @@ class ClaimAdmin(LedgerAdmin):
         table = format_html(
             "<table>{}</table>",
             format_html_join(
-                "", "<tr><th>{}</th><td>{}</td></tr>", zip(headers, obj.values)
+                "",
+                "<tr><th>{}</th><td>{}</td></tr>",
+                (
+                    (header, explained(header, value))
+                    for header, value in zip(headers, obj.values)
+                ),
             ),
         )
         if not obj.handover.purged_at:
@@ -143,12 +222,16 @@ class ClaimAdmin(LedgerAdmin):
         return format_html("<p>{}</p>{}", note, table)
 
     def save_model(self, request, obj, form, change):
-        if "file_number" in form.changed_data:
+        if "file_number" not in form.changed_data:
+            return
+        try:
             services.record_file_number(
                 claim=obj,
                 file_number=form.cleaned_data["file_number"],
                 user=request.user,
             )
+        except InkassoError as exc:
+            self.message_user(request, f"{obj}: {exc}", messages.ERROR)
 
     def save_formset(self, request, form, formset, change):
         # Payments go through the service; the admin's change message reads
@@ -167,46 +250,87 @@ class ClaimAdmin(LedgerAdmin):
         formset.changed_objects = []
         formset.deleted_objects = []
 
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/withdraw/",
-                self.admin_site.admin_view(self.withdraw_view),
-                name="inkasso_claim_withdraw",
-            ),
-            *super().get_urls(),
-        ]
-
-    def withdraw_view(self, request, object_id):
-        if not can_hand_over(request):
-            raise PermissionDenied
-        claim = self.get_object_or_404(request, object_id)
-        form = WithdrawForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.withdraw_claim(
-                    claim=claim, user=request.user, reason=form.cleaned_data["reason"]
-                )
-            except InkassoError as exc:
-                self.message_user(request, str(exc), messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    gettext(
-                        "The claim %(claim)s was withdrawn. The order is not "
-                        "handed over again unless you select it yourself."
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        cl = getattr(response, "context_data", {}).get("cl")
+        formset = getattr(cl, "formset", None)
+        if request.method == "POST" and formset is not None and formset.is_bound:
+            # Django keeps the whole list unsaved; say which rows and why.
+            for form in formset.forms:
+                for error in form.errors.get("file_number", []):
+                    self.message_user(
+                        request,
+                        gettext(
+                            "%(claim)s: %(error)s Nothing in the list was saved; "
+                            "correct the file number and save again."
+                        )
+                        % {"claim": form.instance, "error": error},
+                        messages.ERROR,
                     )
-                    % {"claim": claim},
-                    messages.SUCCESS,
-                )
-            return HttpResponseRedirect(
-                reverse("admin:inkasso_claim_change", args=[claim.pk])
+        return response
+
+    def get_urls(self):
+        return [*self.get_withdraw_urls(), *super().get_urls()]
+
+    def add_success_message(self, result, request):
+        """Say what the import recorded and which invoice numbers were left out."""
+        recorded = result.recorded_count
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d file number was recorded.",
+                "%(count)d file numbers were recorded.",
+                recorded,
             )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Withdraw claim %(claim)s") % {"claim": claim},
-            "opts": self.model._meta,
-            "original": claim,
-            "form": form,
-        }
-        return TemplateResponse(request, "admin/inkasso/claim/withdraw.html", context)
+            % {"count": recorded},
+            messages.SUCCESS if recorded else messages.WARNING,
+        )
+        refused = [row.invoice_number or "?" for row in result.refused_rows]
+        if refused:
+            named = ", ".join(refused[:NAMED_IN_MESSAGE])
+            if len(refused) > NAMED_IN_MESSAGE:
+                named += ", …"
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d row was left out: %(invoices)s. Enter its file "
+                    "number on the claim's page once it is right.",
+                    "%(count)d rows were left out: %(invoices)s. Enter their file "
+                    "numbers on the claims' pages once they are right.",
+                    len(refused),
+                )
+                % {"count": len(refused), "invoices": named},
+                messages.WARNING,
+            )
+
+
+def recorded(moment, user) -> str:
+    """``03.11.2026 20:39 by clerk``."""
+    return gettext("%(date)s by %(user)s") % {
+        "date": display.moment(moment),
+        "user": user or display.NO_VALUE,
+    }
+
+
+def explained(header: str, value: str) -> str:
+    """A code of the file with what it means: ``f (Frau)``, ``1 (goods …)``."""
+    if header == "Forderungstyp":
+        meaning = CLAIM_TYPES.get(contract.claim_type_code(value))
+    elif header == "Geschlecht":
+        codes = {code: key for key, code in app_settings.SALUTATION_CODES.items()}
+        meaning = SALUTATIONS.get(codes.get(value))
+    else:
+        meaning = None
+    return f"{value} ({meaning})" if value and meaning else value
+
+
+CLAIM_TYPES = {
+    1: _("goods sold and delivered"),
+    2: _("goods sold on prepayment, not shipped"),
+    3: _("service rendered"),
+}
+SALUTATIONS = {
+    "male": _("Mr"),
+    "female": _("Ms"),
+    "company": _("company"),
+}

@@ -4,48 +4,68 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.http import StreamingHttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import selectors
+from .. import display, selectors
 from ..adapters import get_order_model
 from ..models import Handover
 from .common import LedgerAdmin, can_hand_over, purged_on
+
+#: The file formats as the clerk chose them on the confirmation page.
+FILE_FORMATS = {
+    "cp1252": _("Windows (mediafinanz default)"),
+    "utf-8-sig": _("UTF-8"),
+}
 
 
 @admin.register(Handover)
 class HandoverAdmin(LedgerAdmin):
     list_display = [
         "__str__",
-        "created_at",
+        "handed_over_at",
         "created_by",
         "source",
         "row_count",
         "total_amount",
-        "encoding",
+        "file_format",
         "download_link",
     ]
     list_filter = ["source", "created_at"]
     date_hierarchy = "created_at"
-    fields = [
-        "created_at",
-        "created_by",
-        "source",
-        "row_count",
-        "total_amount",
-        "encoding",
-        "header_row",
-        "file_size",
-        "sha256",
-        "claims_link",
-        "download_link",
-        "purged_at",
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "handed_over_at",
+                    "created_by",
+                    "source",
+                    "claims_link",
+                    "total_amount",
+                    "file_format",
+                    "file_name",
+                    "download_link",
+                    "purged_on",
+                ]
+            },
+        ),
+        (
+            _("Technical details"),
+            {
+                "classes": ["collapse"],
+                "fields": ["header_row", "file_size_display", "sha256"],
+            },
+        ),
     ]
-    readonly_fields = fields
+    readonly_fields = [
+        name for _title, options in fieldsets for name in options["fields"]
+    ]
     change_form_template = "admin/inkasso/handover/change_form.html"
     change_list_template = "admin/inkasso/handover/change_list.html"
 
@@ -72,18 +92,44 @@ class HandoverAdmin(LedgerAdmin):
 
     @admin.display(description=_("total amount"), ordering="total")
     def total_amount(self, obj):
-        return f"{formats.number_format(obj.total, 2)} EUR"
+        return display.money(obj.total)
+
+    @admin.display(description=_("handed over at"), ordering="created_at")
+    def handed_over_at(self, obj):
+        return display.moment(obj.created_at)
+
+    @admin.display(description=_("file format"), ordering="encoding")
+    def file_format(self, obj):
+        return FILE_FORMATS.get(obj.encoding, obj.encoding)
+
+    @admin.display(description=_("file name"))
+    def file_name(self, obj):
+        return obj.filename
+
+    @admin.display(description=_("file size"))
+    def file_size_display(self, obj):
+        return filesizeformat(obj.file_size)
+
+    @admin.display(description=_("personal data deleted on"))
+    def purged_on(self, obj):
+        return display.day(obj.purged_at)
 
     @admin.display(description=_("file"))
     def download_link(self, obj):
         if obj.purged_at:
             return purged_on(obj)
-        url = reverse("admin:inkasso_handover_download", args=[obj.pk])
+        url = reverse(
+            "admin:inkasso_handover_download",
+            args=[obj.pk],
+            current_app=self.admin_site.name,
+        )
         return format_html('<a href="{}">{}</a>', url, gettext("Download"))
 
     @admin.display(description=_("claims"))
     def claims_link(self, obj):
-        url = reverse("admin:inkasso_claim_changelist")
+        url = reverse(
+            "admin:inkasso_claim_changelist", current_app=self.admin_site.name
+        )
         return format_html(
             '<a href="{}?handover__id__exact={}">{}</a>',
             url,
@@ -108,6 +154,7 @@ class HandoverAdmin(LedgerAdmin):
             raise PermissionDenied
         handover = self.get_object_or_404(request, object_id)
         if handover.purged_at:
+            request.current_app = self.admin_site.name
             context = {
                 **self.admin_site.each_context(request),
                 "title": gettext("The file of %(handover)s was deleted")

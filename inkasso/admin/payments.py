@@ -4,15 +4,15 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import services
+from .. import display, services
 from ..models import DirectPayment
-from .claims import DirectPaymentInline
 from .common import LedgerAdmin, can_hand_over
 from .filters import (
     ReportedFilter,
 )
 
 
+@admin.action(description=_("Mark as reported to mediafinanz"), permissions=["change"])
 def mark_reported(modeladmin, request, queryset):
     count = services.mark_direct_payments_reported(payments=queryset, user=request.user)
     modeladmin.message_user(
@@ -36,7 +36,12 @@ class DirectPaymentAdmin(LedgerAdmin):
         "claim",
         "file_number",
         "order",
-        *[name for name in DirectPaymentInline.fields if name != "above_remaining"],
+        "received",
+        "amount_display",
+        "recorded_at_display",
+        "recorded_by",
+        "reported_at_display",
+        "reported_by",
     ]
     list_filter = [ReportedFilter, "received_on"]
     list_select_related = ["claim__order", "recorded_by", "reported_by"]
@@ -54,6 +59,22 @@ class DirectPaymentAdmin(LedgerAdmin):
     )
     def file_number(self, obj):
         return obj.claim.file_number or "–"
+
+    @admin.display(description=_("received on"), ordering="received_on")
+    def received(self, obj):
+        return display.day(obj.received_on)
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj):
+        return display.money(obj.amount)
+
+    @admin.display(description=_("recorded at"), ordering="recorded_at")
+    def recorded_at_display(self, obj):
+        return display.moment(obj.recorded_at)
+
+    @admin.display(description=_("reported to mediafinanz at"), ordering="reported_at")
+    def reported_at_display(self, obj):
+        return display.moment(obj.reported_at)
 
     @admin.display(description=_("order"))
     def order(self, obj):
