@@ -1,0 +1,61 @@
+"""``manage.py check`` names every mistake in ``INKASSO_OSCAR``."""
+
+import pytest
+from django.core.checks import run_checks
+
+
+def ids() -> list[str]:
+    return sorted(
+        message.id
+        for message in run_checks()
+        if message.id and message.id.startswith(("inkasso_oscar.", "inkasso."))
+    )
+
+
+def test_the_shop_settings_pass_every_check():
+    assert ids() == []
+
+
+def test_the_app_sets_the_order_model_and_the_adapter(settings):
+    assert settings.INKASSO_ORDER_MODEL == "order.Order"
+    assert settings.INKASSO_ADAPTER == "inkasso.contrib.oscar.adapter.OscarOrderAdapter"
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ({"COLLECTION_STATUS": None}, "inkasso_oscar.E003"),
+        ({"COLEKTION_STATUS": "x"}, "inkasso_oscar.E002"),
+        ({"COMPLETE_STATUSES": "Complete"}, "inkasso_oscar.E004"),
+        ({"PAYMENT_TERMS": {"invoice": {"days": -1}}}, "inkasso_oscar.E005"),
+        (
+            {"PAYMENT_TERMS": {"invoice": {"days": 14, "after": "x"}}},
+            "inkasso_oscar.E005",
+        ),
+        ({"CLAIM_TYPES": {"invoice": "goodz"}}, "inkasso_oscar.E006"),
+        ({"MAHNUNG_EVENT_TYPES": {"MAHNUNG": "14"}}, "inkasso_oscar.E007"),
+        ({"COMPANY_FIELD": "firma"}, "inkasso_oscar.E010"),
+        ({"WITHDRAWN_STATUS": "Pending"}, "inkasso_oscar.E011"),
+        ({"COLLECTION_STATUS": "Inkasso läuft"}, "inkasso_oscar.W001"),
+    ],
+)
+def test_a_mistake_has_its_own_id(settings, change, expected):
+    settings.INKASSO_OSCAR = {**settings.INKASSO_OSCAR, **change}
+
+    assert expected in ids()
+
+
+def test_a_setting_that_is_no_dict(settings):
+    settings.INKASSO_OSCAR = ["Inkasso"]
+
+    assert ids() == ["inkasso_oscar.E001"]
+
+
+def test_another_order_model_is_refused(settings):
+    settings.INKASSO_ADAPTER = "tests.oscarshop.test_checks.NotAnAdapter"
+
+    assert "inkasso_oscar.E009" in ids()
+
+
+class NotAnAdapter:
+    pass
