@@ -61,11 +61,6 @@ class LedgerFacts:
     dunning_stop: str | None = None
 
 
-def invoice_number(data, *, policy: Policy) -> str:
-    """Return the invoice number as the file has it: the key of a claim."""
-    return formats.clean_text(data.invoice_number, encoding=policy.encoding)[0]
-
-
 def debtor_name(data) -> str:
     """Return the debtor as the clerk reads it: the company, or the person."""
     company = (data.company or "").strip()

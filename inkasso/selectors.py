@@ -21,7 +21,7 @@ from . import contract, rules, schedule
 from .adapters import ClaimData, get_adapter, get_order_model
 from .conf import app_settings
 from .models import Claim, DirectPayment, Handover
-from .resources import claim_row, get_resource
+from .resources import MediafinanzResource, claim_row, get_resource
 
 
 def batched(iterable: Iterable, size: int) -> Iterator[tuple]:
@@ -199,10 +199,15 @@ def checked_claims(
             {claim.order_id: claim for claim in adapter.claims(orders, today=today)},
             keys,
         )
-        invoice_numbers = {
-            pk: rules.invoice_number(claim.data, policy=policy)
+        exported = {
+            pk: _export(claim.data, export_row, codes)
             for pk, claim in reported.items()
             if claim.data is not None
+        }
+        # A claim's key in the ledger is its invoice number as the file has it,
+        # also when a host's resource changes the column.
+        invoice_numbers = {
+            pk: values[INVOICE_NUMBER_COLUMN] for pk, (values, _) in exported.items()
         }
         ledger = _ledger_facts(chunk, keys, invoice_numbers)
         checked = []
@@ -220,7 +225,7 @@ def checked_claims(
                     invoice_number_twice=seen_invoice_numbers[number],
                     invoice_number_taken_by=None,
                 )
-            claim = _check(pk, reported_claim, facts, export_row, policy, codes, number)
+            claim = _check(pk, reported_claim, facts, exported.get(pk), policy, number)
             if claim.ok and number:
                 seen_invoice_numbers[number] = claim.label
             checked.append(claim)
@@ -228,6 +233,9 @@ def checked_claims(
 
 
 NO_FACTS = rules.LedgerFacts()
+#: Where the file has the invoice number; the system checks keep the columns
+#: of a host's resource in the contract's order.
+INVOICE_NUMBER_COLUMN = MediafinanzResource().get_export_order().index("rechnungsnr")
 
 
 def _with_ledger_dunning(reported: dict, keys: QuerySet) -> dict:
@@ -304,7 +312,13 @@ def _ledger_facts(
     return facts
 
 
-def _check(pk, reported, facts, export_row, policy, codes, invoice_number):
+def _export(data: ClaimData, export_row, codes) -> tuple[list[str], dict]:
+    """Return the claim's values for the file and the notes on what changed."""
+    notes = {}
+    return export_row(claim_row(data, codes=codes), notes=notes), notes
+
+
+def _check(pk, reported, facts, exported, policy, invoice_number):
     if reported is None:
         return CheckedClaim(pk, str(pk), [rules.Problem("no_claim_data")])
     if reported.data is None:
@@ -317,8 +331,7 @@ def _check(pk, reported, facts, export_row, policy, codes, invoice_number):
             problems.append(rules.Problem("no_claim_data"))
         return CheckedClaim(pk, reported.label, problems)
     data: ClaimData = reported.data
-    notes = {}
-    values = export_row(claim_row(data, codes=codes), notes=notes)
+    values, notes = exported
     problems = rules.check_claim(data, policy=policy, ledger=facts)
     if reported.refusal:
         problems.insert(

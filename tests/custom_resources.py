@@ -36,3 +36,10 @@ class CallableDehydrateResource(MediafinanzResource):
         widget=TextWidget(),
         dehydrate_method=lambda row: "\u202e-ACME GmbH",
     )
+
+
+class PrefixedInvoiceNumberResource(MediafinanzResource):
+    """A shop whose invoices carry a prefix in the file only."""
+
+    def dehydrate_rechnungsnr(self, row):
+        return f"SHOP-{row.invoice_number}"

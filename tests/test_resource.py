@@ -271,3 +271,21 @@ def test_a_handover_writes_what_the_hook_returns(resource_class, firma):
     assert rules.Problem("formula", {"field": "company"}) in claim.problems
     # The ledger keeps the line as the file has it.
     assert result.handover.claims.get().line == data.decode("cp1252").split("\r\n")[1]
+
+
+@pytest.mark.django_db
+def test_the_ledger_keys_a_claim_by_the_invoice_number_the_file_has():
+    first = DueOrderFactory()
+    path = "tests.custom_resources.PrefixedInvoiceNumberResource"
+    with override_settings(INKASSO_RESOURCE=path):
+        claim = hand_over(order_ids=[first.pk], source="command").handover.claims.get()
+        assert claim.invoice_number == f"SHOP-{first.invoice_number}"
+        assert claim.values[HEADERS.index("Rechnungsnr")] == claim.invoice_number
+
+        # Another order with the same number is refused by that key.
+        second = DueOrderFactory(invoice_number=first.invoice_number)
+        result = hand_over(order_ids=[second.pk], source="command")
+
+    assert result.count == 0
+    [refused] = result.refused
+    assert [p.code for p in refused.problems] == ["invoice_number_taken"]
