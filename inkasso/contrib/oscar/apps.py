@@ -23,3 +23,11 @@ class InkassoOscarConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the checks)
+
+        if conf.get("DASHBOARD"):
+            from .dashboard import NAVIGATION
+
+            # A new list: Oscar's default is shared with oscar.defaults.
+            navigation = list(getattr(settings, "OSCAR_DASHBOARD_NAVIGATION", []))
+            if NAVIGATION not in navigation:
+                settings.OSCAR_DASHBOARD_NAVIGATION = [*navigation, NAVIGATION]

@@ -47,6 +47,9 @@ DEFAULTS = {
     "COMPANY_FIELD": None,
     # Register Oscar's order admin with the inkasso action and column.
     "ADMIN": True,
+    # The "Debt collection" entry in OSCAR_DASHBOARD_NAVIGATION (its pages need
+    # path("dashboard/inkasso/", include("inkasso.contrib.oscar.dashboard.urls"))).
+    "DASHBOARD": True,
 }
 
 COMPANY_FIELDS_TRIED = ("company", "company_name", "organisation", "organization")
