@@ -169,7 +169,7 @@ def test_a_clerk_hands_over_the_due_orders_in_the_german_admin(
     page.click("#inkasso-withdraw")
     page.fill("#id_reason", "Kunde hat Ware zurückgeschickt")
     shot(page, "11-withdraw")
-    page.click("input[type=submit][value='Forderung zurücknehmen']")
+    page.click("#inkasso-withdraw-submit")
     page.locator(".messagelist .success").wait_for()
     other.refresh_from_db()
     assert other.state == Claim.State.WITHDRAWN
