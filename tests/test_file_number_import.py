@@ -211,3 +211,24 @@ def test_the_import_page_speaks_german(clerk_client, settings):
     page = text_of(response)
     assert "Aktenzeichen importieren" in page
     assert "Aktenzeichen von mediafinanz haben 11 Ziffern" in page
+
+
+def test_an_invoice_number_twice_with_different_file_numbers_counts_once(
+    clerk_client,
+):
+    claim = hand_over(DueOrderFactory()).claims.get()
+    rows = [
+        (claim.invoice_number, "12345678901"),
+        (claim.invoice_number, "12345678902"),
+    ]
+
+    response = preview(clerk_client, csv_file(rows))
+
+    result = response.context["result"]
+    assert (result.new_count, result.refused_count) == (1, 1)
+    assert f"The invoice number {claim.invoice_number} is in the file twice" in text_of(
+        response
+    )
+    confirm(clerk_client, response)
+    claim.refresh_from_db()
+    assert claim.file_number == "12345678901"
