@@ -176,6 +176,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INKASSO_ORDER_MODEL = "shop.Order"
 INKASSO_ADAPTER = "shop.collection.ShopOrderAdapter"
+# What the demo's collection clerks need of the shop besides view/change on
+# orders (manage.py inkasso_setup): the customer's address and e-mail for the
+# letters, the order's lines, and a payment that came in after all.
+INKASSO_CLERK_PERMISSIONS = [
+    "shop.view_customer",
+    "shop.change_customer",
+    "shop.view_orderline",
+    "shop.view_payment",
+    "shop.add_payment",
+]
 # Who the reminders and Mahnungen come from (inkasso_remind, the admin).
 INKASSO_CREDITOR = {
     "name": "Kaffeerösterei Beispiel GmbH",

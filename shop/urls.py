@@ -7,3 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
+
+# In the admin, a 403 inside its layout that names the missing permission.
+handler403 = "inkasso.clerk.permission_denied"
