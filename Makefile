@@ -26,6 +26,7 @@ venv: $(VENV)/.installed
 demo: venv .secret_key
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo --orders 500 --if-empty
+	$(PY) manage.py inkasso_setup --user clerk
 	@echo "Demo shop: http://$(HOST)/admin/  (logins above; 'clerk' may hand over, 'viewer' may not)"
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST)
 
