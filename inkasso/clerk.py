@@ -100,7 +100,11 @@ def permission_words(permission: Permission) -> str:
         }.get(permission.codename)
         if words:
             return words % {"models": opts.verbose_name_plural}
-    # Custom permissions: their names are marked for translation in Meta.
+        # A custom permission: its name in the model's Meta is marked for
+        # translation; the row holds it in the language it was created in.
+        for codename, name in opts.permissions:
+            if codename == permission.codename:
+                return capfirst(str(name))
     return capfirst(gettext(permission.name))
 
 

@@ -212,3 +212,17 @@ def rf_admin_request(db):
         return request
 
     return make
+
+
+@pytest.mark.django_db
+def test_a_permission_created_in_german_is_named_in_english():
+    from django.contrib.auth.models import Permission
+
+    permission = Permission.objects.get(codename="hand_over")
+    permission.name = "Darf Forderungen an mediafinanz übergeben"
+    permission.save()
+
+    with translation.override("en"):
+        words = clerk.permission_words(permission)
+
+    assert words == "Can hand over claims to mediafinanz and download handover files"
