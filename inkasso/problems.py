@@ -184,6 +184,53 @@ MESSAGES = {
     ),
 }
 
+#: What the clerk can do about an error, by code: the form field to fill in,
+#: or that it cannot be fixed in the shop. Shown after the message in the
+#: admin; the command and the ledger keep the message alone.
+HINTS = {
+    "invoice_number_taken": _(
+        "Check the order's invoice number; the same invoice cannot be handed "
+        "over a second time."
+    ),
+    "no_claim_data": _(
+        "This cannot be fixed on the order page; ask whoever looks after the "
+        "shop's connection to django-inkasso."
+    ),
+    "cancelled": _("There is nothing to collect; it cannot be handed over."),
+    "currency": _("It cannot be handed over; collect it another way."),
+    "amount_unknown": _("Check the order's total and its payments."),
+    "fully_paid": _("There is nothing to collect."),
+    "amount_not_positive": _(
+        "There is nothing to collect; if that is wrong, check its payments and refunds."
+    ),
+    "not_yet_due": _("Hand it over after the due date."),
+    "name_missing": _("Fill in “%(field)s” (or the company) and save the order."),
+    "missing": _("Fill in “%(field)s” and save the order."),
+    "country_invalid": _(
+        "Enter the two-letter code in “country” (DE, AT, CH …) and save the order."
+    ),
+    "postcode_invalid": _("Correct “postcode” (or “country”) and save the order."),
+    "invoice_number_too_long": _(
+        "It cannot be handed over in a file; ask mediafinanz how to collect it."
+    ),
+    "claim_type_invalid": _(
+        "This cannot be fixed on the order page; ask whoever looks after the "
+        "shop's connection to django-inkasso."
+    ),
+    "no_mahnung": _(
+        "Send a Mahnung (or record the one that was sent); hand the order over "
+        "once its payment deadline has passed."
+    ),
+    "mahnung_before_service": _(
+        "Check the order's delivery date; if it is right, send a new Mahnung."
+    ),
+    "mahnung_in_future": _("Correct the date of the Mahnung."),
+    "deadline_running": _("Hand it over after that day."),
+    "dunning_stop": _(
+        "Lift the dunning stop first if the claim is to be collected after all."
+    ),
+}
+
 #: Notes of the file's widgets (``inkasso.formats.Note``) and their problems.
 NOTE_CODES = {
     formats.Note.TRANSLITERATED: "transliterated",
@@ -223,6 +270,17 @@ class Problem:
         except (KeyError, ValueError, TypeError):
             # Stored with other parameters than today's wording expects.
             return f"{self.code}: {self.params}"
+
+    @property
+    def hint(self) -> str:
+        """Return what the clerk can do about it, or ``""``."""
+        if self.code not in HINTS:
+            return ""
+        params = {name: _shown(name, value) for name, value in self.params.items()}
+        try:
+            return capfirst(str(HINTS[self.code]) % params)
+        except (KeyError, ValueError, TypeError):
+            return ""
 
     def as_json(self) -> dict:
         return {"code": self.code, "params": self.params}

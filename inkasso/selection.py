@@ -22,31 +22,53 @@ def _json_keys(order_ids: list) -> list:
     return [pk if isinstance(pk, int) else str(pk) for pk in order_ids]
 
 
-def sign(*, user, order_ids: list, withdrawn: list = ()) -> str:
+def sign(*, user, order_ids: list, withdrawn: list = (), left_out: list = ()) -> str:
     """Return the token of these orders for this user.
 
-    ``withdrawn`` are those of them whose withdrawn claim the clerk was shown.
+    ``withdrawn`` are those of them whose withdrawn claim the clerk was shown,
+    ``left_out`` those the clerk left out on the confirmation page.
     """
     return signing.dumps(
         {
             "user": str(user.pk),
             "orders": _json_keys(order_ids),
             "withdrawn": _json_keys(list(withdrawn)),
+            "left_out": _json_keys(list(left_out)),
         },
         salt=SALT,
         compress=True,
     )
 
 
-def unsign_withdrawn(*, user, token: str) -> list:
-    """Return the orders of a token whose withdrawn claim the clerk was shown."""
+def _subset(user, token: str, name: str) -> list:
+    """Return the orders of a token's list ``name``; never one beyond its orders."""
     order_ids = unsign(user=user, token=token)
     data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-    shown = data.get("withdrawn", [])
-    if not isinstance(shown, list):
+    listed = data.get(name, [])
+    if not isinstance(listed, list):
         raise BadRequest(NOT_ORDER_KEYS)
     keys = dict(zip(_json_keys(order_ids), order_ids, strict=True))
-    return [keys[pk] for pk in shown if type(pk) in (int, str) and pk in keys]
+    return [keys[pk] for pk in listed if type(pk) in (int, str) and pk in keys]
+
+
+def unsign_withdrawn(*, user, token: str) -> list:
+    """Return the orders of a token whose withdrawn claim the clerk was shown."""
+    return _subset(user, token, "withdrawn")
+
+
+def unsign_left_out(*, user, token: str) -> list:
+    """Return the orders of a token that the clerk left out."""
+    return _subset(user, token, "left_out")
+
+
+def keys_of(order_ids: list, posted: list[str]) -> list:
+    """Return the keys among ``order_ids`` that ``posted`` names, as text.
+
+    Whatever else is posted is ignored: a form can only pick from the signed
+    selection, never add to it.
+    """
+    wanted = set(posted)
+    return [pk for pk in order_ids if str(pk) in wanted]
 
 
 def unsign(*, user, token: str) -> list:

@@ -353,11 +353,8 @@ def test_many_refused_orders_are_named_up_to_20_and_counted_after_that(clerk_cli
     )
 
     response = clerk_client.post(
-        ORDERS,
+        confirmation.context["confirm_url"],
         {
-            "action": "hand_over_to_mediafinanz",
-            ACTION_CHECKBOX_NAME: confirmation.context["one_selected"],
-            "select_across": "1",
             "selection": confirmation.context["selection"],
             "confirm": "yes",
             "encoding": "cp1252",

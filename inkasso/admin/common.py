@@ -3,9 +3,10 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.http import Http404
-from django.utils import formats, timezone
+from django.urls import reverse
 from django.utils.translation import gettext
 
+from .. import display
 from ..models import Handover
 
 PERMISSION = "inkasso.hand_over"
@@ -15,8 +16,37 @@ def can_hand_over(request) -> bool:
     return request.user.is_active and request.user.has_perm(PERMISSION)
 
 
+def template_names(modeladmin, template: str | list | None, name: str) -> list:
+    """Return the templates a page of ``modeladmin`` looks for, as Django's admin.
+
+    ``template`` is the admin's own choice (a ``*_template`` attribute); without
+    one, ``admin/<app>/<model>/<name>``, ``admin/<app>/<name>`` and
+    ``admin/inkasso/<name>``, the first that exists.
+    """
+    if template:
+        return [template] if isinstance(template, str) else list(template)
+    opts = modeladmin.model._meta
+    return [
+        f"admin/{opts.app_label}/{opts.model_name}/{name}",
+        f"admin/{opts.app_label}/{name}",
+        f"admin/inkasso/{name}",
+    ]
+
+
+def admin_url(modeladmin, name: str, *args, query: str = "") -> str:
+    """Reverse ``admin:<name>`` in the admin site of ``modeladmin``."""
+    url = reverse(f"admin:{name}", args=args, current_app=modeladmin.admin_site.name)
+    return f"{url}?{query}" if query else url
+
+
+def order_url(modeladmin, view: str, *args) -> str:
+    """Reverse an order-admin URL (``change``, ``changelist``, ``inkasso`` …)."""
+    opts = modeladmin.model._meta
+    return admin_url(modeladmin, f"{opts.app_label}_{opts.model_name}_{view}", *args)
+
+
 def purge_date(handover: Handover) -> str:
-    return formats.date_format(timezone.localtime(handover.purged_at))
+    return display.day(handover.purged_at)
 
 
 def purged_on(handover: Handover) -> str:

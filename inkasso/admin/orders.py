@@ -2,25 +2,21 @@
 
 import datetime
 
-from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.db.models import OuterRef, Subquery
-from django.http import Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import selectors, services
+from .. import selectors
 from ..adapters import get_adapter
-from ..exceptions import InkassoError
-from ..forms import HandoverForm
-from ..models import Claim, Handover
-from .action import _handover_done, hand_over_to_mediafinanz
-from .common import can_hand_over
+from ..models import Claim
+from . import confirm, order_page
+from .action import hand_over_to_mediafinanz
+from .common import admin_url, can_hand_over
 
 
 def _refused_order_ids(order_ids: list, *, today: datetime.date) -> list:
@@ -73,17 +69,59 @@ class InkassoFilter(admin.SimpleListFilter):
         return queryset
 
 
+#: Templates of the app that extend our change form by name: a mixin that puts
+#: one of them first (the reminders') is already chained to ours.
+EXTENDING_CHANGE_FORM_TEMPLATES = {"admin/inkasso/order_dunning_change_form.html"}
+
+
 class InkassoOrderAdminMixin:
-    """Add the handover action and the order-page download to a host's order admin.
+    """Add the handover action, the column, the filter and the order page.
 
     Use it as ``class OrderAdmin(InkassoOrderAdminMixin, admin.ModelAdmin)``.
+    Like django-import-export's mixins it chains to the admin's own
+    ``change_form_template`` and ``change_list_template``: ours extend them,
+    so the buttons of the host (or of another mixin) stay. The pages of the
+    app are looked up like Django's own (``admin/<app>/<model>/…``,
+    ``admin/<app>/…``, ``admin/inkasso/…``) unless an attribute names one.
     """
 
-    change_form_template = "admin/inkasso/order_change_form.html"
-    change_list_template = "admin/inkasso/order_change_list.html"
+    inkasso_change_form_template = "admin/inkasso/order_change_form.html"
+    inkasso_change_list_template = "admin/inkasso/order_change_list.html"
+    #: The confirmation page of the handover action.
+    inkasso_confirmation_template = None
+    #: The order's own Inkasso page (``<order>/inkasso/``).
+    inkasso_order_template = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_inkasso_templates()
+
+    def init_inkasso_templates(self):
+        """Put our templates on top of the admin's own, which they extend."""
+        self.inkasso_base_change_list_template = (
+            self.change_list_template or "admin/change_list.html"
+        )
+        self.change_list_template = self.inkasso_change_list_template
+        own = self.change_form_template
+        if own in EXTENDING_CHANGE_FORM_TEMPLATES:
+            # E.g. the reminders' template, which extends ours by name.
+            self.inkasso_base_change_form_template = "admin/change_form.html"
+        else:
+            self.inkasso_base_change_form_template = own or "admin/change_form.html"
+            self.change_form_template = self.inkasso_change_form_template
 
     def has_inkasso_hand_over_permission(self, request):
         return can_hand_over(request)
+
+    def get_list_filter(self, request):
+        """Add :class:`InkassoFilter` if the host did not: the app's links use it."""
+        list_filter = list(super().get_list_filter(request))
+        if not any(
+            isinstance(item, type) and issubclass(item, InkassoFilter)
+            for item in list_filter
+        ):
+            list_filter.insert(0, InkassoFilter)
+        return list_filter
 
     def get_queryset(self, request):
         claims = selectors.active_claims().filter(order_id=OuterRef("pk"))
@@ -122,6 +160,13 @@ class InkassoOrderAdminMixin:
             order.inkasso_show_claim = show_claims
         return changelist
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "inkasso_base_change_list_template": self.inkasso_base_change_list_template,
+        }
+        return super().changelist_view(request, extra_context)
+
     @admin.display(description=_("debt collection"))
     def inkasso_status(self, obj):
         """Say at a glance: with mediafinanz, ready for handover, or blocked and why."""
@@ -134,7 +179,7 @@ class InkassoOrderAdminMixin:
             else:
                 detail = gettext("no file number yet")
             if getattr(obj, "inkasso_show_claim", False):
-                url = reverse("admin:inkasso_claim_change", args=[obj.inkasso_claim_id])
+                url = admin_url(self, "inkasso_claim_change", obj.inkasso_claim_id)
                 state = format_html('<a href="{}">{}</a>', url, state)
             return format_html(
                 '<span class="inkasso-state inkasso-with">{}</span>'
@@ -158,23 +203,29 @@ class InkassoOrderAdminMixin:
         )
 
     def get_actions(self, request):
+        """Offer the handover through Django's own machinery and permission check."""
         actions = super().get_actions(request)
-        if self.actions is not None and can_hand_over(request):
-            action = hand_over_to_mediafinanz
-            actions[action.__name__] = (
-                action,
-                action.__name__,
-                action.short_description,
-            )
+        if self.actions is None or IS_POPUP_VAR in request.GET:
+            return actions
+        for func, name, description in self._filter_actions_by_permissions(
+            request, [self.get_action(hand_over_to_mediafinanz)]
+        ):
+            actions[name] = (func, name, description)
         return actions
 
     def get_urls(self):
         opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}"
         return [
+            path(
+                "inkasso/hand-over/",
+                self.admin_site.admin_view(self.inkasso_hand_over_view),
+                name=f"{name}_inkasso_hand_over",
+            ),
             path(
                 "<path:object_id>/inkasso/",
                 self.admin_site.admin_view(self.inkasso_view),
-                name=f"{opts.app_label}_{opts.model_name}_inkasso",
+                name=f"{name}_inkasso",
             ),
             *super().get_urls(),
         ]
@@ -197,62 +248,18 @@ class InkassoOrderAdminMixin:
         return readonly
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        context["inkasso_base_change_form_template"] = (
+            self.inkasso_base_change_form_template
+        )
         context["can_hand_over"] = obj is not None and can_hand_over(request)
         if context["can_hand_over"]:
-            opts = self.model._meta
-            context["inkasso_url"] = reverse(
-                f"admin:{opts.app_label}_{opts.model_name}_inkasso",
-                args=[obj.pk],
-                current_app=self.admin_site.name,
-            )
+            context.update(order_page.context(self, request, obj))
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def inkasso_view(self, request, object_id):
-        """Hand over one order from its change page and give its file."""
-        if not can_hand_over(request):
-            raise PermissionDenied
-        order = self.get_object(request, unquote(object_id))
-        if order is None:
-            raise Http404
-        if not self.has_view_or_change_permission(request, order):
-            raise PermissionDenied
-        form = HandoverForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                result = services.hand_over(
-                    order_ids=[order.pk],
-                    source=Handover.Source.ORDER_PAGE,
-                    user=request.user,
-                    encoding=form.cleaned_data["encoding"],
-                    # The page showed the withdrawal: the clerk chose it.
-                    withdrawn_chosen=[order.pk]
-                    if request.POST.get("withdrawn_seen")
-                    else [],
-                )
-            except InkassoError as exc:
-                self.message_user(request, str(exc), messages.ERROR)
-            else:
-                response = _handover_done(request, result)
-                if response is not None:
-                    return response
-            return HttpResponseRedirect(request.path)
-        claim = selectors.check_order(
-            order.pk, today=timezone.localdate(), withdrawn_chosen=True
-        )
-        opts = self.model._meta
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Inkasso mediafinanz"),
-            "opts": opts,
-            "original": order,
-            "form": form,
-            "claim": claim,
-            "withdrawn_seen": any(
-                problem.code == "withdrawn_before" for problem in claim.problems
-            ),
-            "active_claim": selectors.active_claims()
-            .filter(order_id=order.pk)
-            .select_related("handover")
-            .first(),
-        }
-        return TemplateResponse(request, "admin/inkasso/order_handover.html", context)
+        """The order's Inkasso page: its state, and its handover with the file."""
+        return order_page.view(self, request, object_id)
+
+    def inkasso_hand_over_view(self, request):
+        """The confirmation page's form: leave orders out, or hand them over."""
+        return confirm.view(self, request)

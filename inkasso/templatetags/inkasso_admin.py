@@ -19,7 +19,11 @@ def inkasso_index_box(context):
     return {
         "show": True,
         "overview": selectors.collection_overview(today=timezone.localdate()),
-        "orders_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+        # In the admin site of the start page (a second AdminSite keeps its links).
+        "orders_url": reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_changelist",
+            current_app=getattr(request, "current_app", None),
+        ),
     }
 
 

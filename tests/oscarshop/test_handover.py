@@ -88,11 +88,8 @@ def test_the_admin_action_goes_through_the_pipeline_and_refuses_what_it_forbids(
     )
 
     response = clerk_client.post(
-        url,
+        confirmation.context["confirm_url"],
         {
-            "action": ACTION,
-            "_selected_action": [good.pk],
-            "select_across": "1",
             "selection": confirmation.context["selection"],
             "confirm": "yes",
             "encoding": "cp1252",

@@ -131,11 +131,8 @@ def test_the_admin_action_confirms_then_hands_over_and_records_the_file(clerk_cl
     assert not Handover.objects.exists()
 
     response = clerk_client.post(
-        url,
+        confirmation.context["confirm_url"],
         {
-            "action": ACTION,
-            "_selected_action": [good.pk],
-            "select_across": "1",
             "selection": confirmation.context["selection"],
             "confirm": "yes",
             "encoding": "cp1252",
@@ -189,7 +186,7 @@ def test_the_purchase_page_hands_over_one_purchase_and_gives_its_file(clerk_clie
     assert rows_of(data, "utf-8-sig")[1][1] == "Öztürk"
     after = clerk_client.get(inkasso_url)
     assert after.context["active_claim"].handover == handover
-    assert "This order is with mediafinanz" in after.content.decode()
+    assert "With mediafinanz since" in after.content.decode()
 
 
 def test_staff_without_the_permission_see_neither_action_nor_handover_page(client, db):

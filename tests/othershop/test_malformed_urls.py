@@ -34,10 +34,8 @@ def test_a_signed_selection_with_a_key_that_is_not_a_uuid_is_a_bad_request(
     )
 
     response = clerk_client.post(
-        reverse("admin:othershop_purchase_changelist"),
+        reverse("admin:othershop_purchase_inkasso_hand_over"),
         {
-            "action": "hand_over_to_mediafinanz",
-            "_selected_action": [purchase.pk],
             "confirm": "yes",
             "selection": token,
             "encoding": "cp1252",
