@@ -127,7 +127,8 @@ def _needed(request, site) -> list[str]:
             dunning = opts.model_name in DUNNING_MODELS
             return [SEND_REMINDERS if dunning else HAND_OVER]
         view = url_name.removeprefix(prefix)
-        if view == "inkasso":
+        if view == "inkasso" or view.startswith("inkasso_"):
+            # The order page's handover and the action's confirmation.
             return [HAND_OVER]
         action = {"add": "add", "delete": "delete"}.get(view, "view")
         if view == "change" and request.method == "POST":

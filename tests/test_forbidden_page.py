@@ -226,3 +226,13 @@ def test_a_permission_created_in_german_is_named_in_english():
         words = clerk.permission_words(permission)
 
     assert words == "Can hand over claims to mediafinanz and download handover files"
+
+
+@pytest.mark.django_db
+def test_the_handover_confirmation_url_names_the_handover_permission(staff_client):
+    response = staff_client.post(
+        reverse("admin:shop_order_inkasso_hand_over"), {"selection": "x"}, **ENGLISH
+    )
+
+    assert response.status_code == 403
+    assert "<code>inkasso.hand_over</code>" in response.content.decode()
