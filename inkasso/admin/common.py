@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.http import Http404
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 
 from .. import display
@@ -33,10 +33,21 @@ def template_names(modeladmin, template: str | list | None, name: str) -> list:
     ]
 
 
-def admin_url(modeladmin, name: str, *args, query: str = "") -> str:
+def site_url(site_name: str | None, name: str, *args) -> str:
+    """Reverse ``admin:<name>`` in the admin site ``site_name``.
+
+    A site without that page (a second site with the orders only, say)
+    links to the default admin's.
+    """
+    try:
+        return reverse(f"admin:{name}", args=args, current_app=site_name)
+    except NoReverseMatch:
+        return reverse(f"admin:{name}", args=args)
+
+
+def admin_url(modeladmin, name: str, *args) -> str:
     """Reverse ``admin:<name>`` in the admin site of ``modeladmin``."""
-    url = reverse(f"admin:{name}", args=args, current_app=modeladmin.admin_site.name)
-    return f"{url}?{query}" if query else url
+    return site_url(modeladmin.admin_site.name, name, *args)
 
 
 def order_url(modeladmin, view: str, *args) -> str:

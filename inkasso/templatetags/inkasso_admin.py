@@ -1,10 +1,10 @@
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 
 from .. import display, selectors
 from ..adapters import get_order_model
 from ..admin import can_hand_over
+from ..admin.common import site_url
 
 register = template.Library()
 
@@ -16,14 +16,15 @@ def inkasso_index_box(context):
     if request is None or not can_hand_over(request):
         return {"show": False}
     opts = get_order_model()._meta
+    # In the admin site of the start page (a second AdminSite keeps its links).
+    site = getattr(request, "current_app", None)
     return {
         "show": True,
         "overview": selectors.collection_overview(today=timezone.localdate()),
-        # In the admin site of the start page (a second AdminSite keeps its links).
-        "orders_url": reverse(
-            f"admin:{opts.app_label}_{opts.model_name}_changelist",
-            current_app=getattr(request, "current_app", None),
-        ),
+        "orders_url": site_url(site, f"{opts.app_label}_{opts.model_name}_changelist"),
+        "claims_url": site_url(site, "inkasso_claim_changelist"),
+        "payments_url": site_url(site, "inkasso_directpayment_changelist"),
+        "handovers_url": site_url(site, "inkasso_handover_changelist"),
     }
 
 
