@@ -197,7 +197,7 @@ HINTS = {
         "shop's connection to django-inkasso."
     ),
     "cancelled": _("There is nothing to collect; it cannot be handed over."),
-    "currency": _("It cannot be handed over; collect it another way."),
+    "currency": _("Nothing on the order page changes that; it cannot be handed over."),
     "amount_unknown": _("Check the order's total and its payments."),
     "fully_paid": _("There is nothing to collect."),
     "amount_not_positive": _(

@@ -39,7 +39,8 @@ def test_an_order_in_another_currency_cannot_be_fixed_in_the_shop(clerk_client):
     order = DueOrderFactory(currency="CHF")
     page = change_page(clerk_client, order)
     assert "The currency is CHF" in page
-    assert "It cannot be handed over; collect it another way." in page
+    assert "has to be collected another way" in page
+    assert "Nothing on the order page changes that; it cannot be handed over." in page
 
 
 def test_a_ready_order_has_the_button_and_its_amount(clerk_client):
