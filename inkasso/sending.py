@@ -210,7 +210,11 @@ def expire_stale_letters(order_ids: Iterable) -> int:
     with transaction.atomic():
         if connection.features.has_select_for_update_skip_locked:
             ids = list(
-                stale.select_for_update(skip_locked=True).values_list("pk", flat=True)
+                # Ordered by key: the model's ordering joins the orders, whose
+                # rows FOR UPDATE would lock (and skip) as well.
+                stale.order_by("pk")
+                .select_for_update(skip_locked=True)
+                .values_list("pk", flat=True)
             )
             if not ids:
                 return 0
