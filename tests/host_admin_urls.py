@@ -10,12 +10,15 @@ from django.urls import path
 from import_export.admin import ExportMixin
 
 from inkasso.admin import InkassoOrderAdminMixin
-from shop.admin import OrderAdmin
-from shop.models import Order
+from shop.admin import CustomerAdmin, OrderAdmin
+from shop.models import Customer, Order
 from shop.urls import urlpatterns as shop_urlpatterns
 
 second_site = admin.AdminSite(name="second")
 second_site.register(Order, OrderAdmin)
+# OrderAdmin looks customers up by autocomplete, which needs their admin
+# in the same site (admin.E039 for every command run after this import).
+second_site.register(Customer, CustomerAdmin)
 
 
 class HostOrderAdmin(InkassoOrderAdminMixin, ExportMixin, admin.ModelAdmin):
