@@ -326,6 +326,7 @@ def _run(args, env, database) -> int:
             "--today",
             TODAY,
             "--no-users",
+            "--no-letter-copies",
         ],
         env=env,
         check=True,

@@ -10,10 +10,12 @@ as ``;``-separated cp1252 CSV. It reads the same data as the demo adapter
 
 from pathlib import Path
 
+from django.db.models import Prefetch
 from import_export import resources
 from import_export.fields import Field
 
-from shop.models import DunningLevel, Order, PaymentMethod, Salutation
+from inkasso.models import Letter
+from shop.models import Order, PaymentMethod, Salutation
 
 GESCHLECHT = {Salutation.HERR: "m", Salutation.FRAU: "f"}
 
@@ -70,7 +72,16 @@ class OrderClaimResource(resources.ModelResource):
     def filter_export(self, queryset, **kwargs):
         return (
             queryset.select_related("customer")
-            .prefetch_related("lines", "payments", "dunning_letters")
+            .prefetch_related(
+                "lines",
+                "payments",
+                Prefetch(
+                    "inkasso_letters",
+                    queryset=Letter.objects.filter(
+                        is_mahnung=True, status=Letter.Status.SENT
+                    ),
+                ),
+            )
             .order_by("pk")
         )
 
@@ -100,11 +111,7 @@ class OrderClaimResource(resources.ModelResource):
         return _date(order.delivered_date)
 
     def dehydrate_mahndatum(self, order):
-        mahnungen = [
-            letter.sent_on
-            for letter in order.dunning_letters.all()
-            if letter.level >= DunningLevel.FIRST
-        ]
+        mahnungen = [letter.sent_on for letter in order.inkasso_letters.all()]
         return _date(max(mahnungen, default=None))
 
     def dehydrate_forderungstyp(self, order):

@@ -48,9 +48,10 @@ BROKEN = ["missing_street", "no_dunning_letter", "foreign_currency", "deadline_r
 
 
 class DemoShop:
-    def __init__(self, *, seed: int, today: datetime.date):
+    def __init__(self, *, seed: int, today: datetime.date, letter_copies: bool = True):
         self.rng = random.Random(seed)
         self.today = today
+        self.letter_copies = letter_copies
         self.customers, self.orders = [], []
         self.lines, self.payments, self.letters = [], [], []
 
@@ -231,7 +232,7 @@ class DemoShop:
                 obj.order = order
                 objects.append(obj)
             model.objects.bulk_create(objects, batch_size=batch)
-        demo_letters.record_letters(self.letters)
+        demo_letters.record_letters(self.letters, copies=self.letter_copies)
         self.customers, self.orders = [], []
         self.lines, self.payments, self.letters = [], [], []
 
@@ -251,10 +252,15 @@ def stage_plan(count: int, rng: random.Random, *, stage: str | None) -> list[str
 
 
 def create_demo_data(
-    *, orders: int, seed: int, today: datetime.date, stage: str | None = None
+    *,
+    orders: int,
+    seed: int,
+    today: datetime.date,
+    stage: str | None = None,
+    letter_copies: bool = True,
 ) -> int:
     """Fill the shop with ``orders`` deterministic orders and return how many."""
-    shop = DemoShop(seed=seed, today=today)
+    shop = DemoShop(seed=seed, today=today, letter_copies=letter_copies)
     first = (
         Order.objects.order_by("-id").values_list("id", flat=True).first() or 0
     ) + 1

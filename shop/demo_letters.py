@@ -67,11 +67,14 @@ def history_dates(history: History, levels) -> list[tuple[object, datetime.date]
     return list(zip(chosen, dates))
 
 
-def record_letters(histories: list[History], *, batch: int = 500) -> int:
+def record_letters(
+    histories: list[History], *, copies: bool = True, batch: int = 500
+) -> int:
     """Render and record the letters of these orders; return how many.
 
     The shop's adapter gives each order's claim data, as for ``inkasso_remind``;
-    the amount a letter asked is what was open on its day.
+    the amount a letter asked is what was open on its day. ``copies=False``
+    records them without rendering their text and PDF (for benchmarks).
     """
     if not histories:
         return 0
@@ -107,6 +110,7 @@ def record_letters(histories: list[History], *, batch: int = 500) -> int:
                     language=language,
                     status=Letter.Status.SENT,
                     label=claim.label,
+                    copy=copies,
                 )
             )
             previous = [*previous, (level.number, sent_on, deadline, level.fee)]

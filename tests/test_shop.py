@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from inkasso.dunning_models import NO_COPY
 from inkasso.models import Letter
 from shop.demo import BROKEN, STAGES, create_demo_data
 from shop.models import Order, OrderLine, OrderStatus, Payment
@@ -175,6 +176,32 @@ def test_seed_demo_with_a_stage_puts_every_order_there():
     assert set(Order.objects.values_list("status", flat=True)) == {
         OrderStatus.COLLECTION
     }
+
+
+def test_seed_demo_without_letter_copies_records_the_same_letters_unrendered():
+    """The benchmark's seed: the same letters, days and deadlines, without PDFs."""
+
+    def letters():
+        return list(
+            Letter.objects.order_by("order_id", "level").values_list(
+                "order_id", "level", "is_mahnung", "sent_on", "deadline", "amount"
+            )
+        )
+
+    create_demo_data(orders=20, seed=3, today=TODAY, stage="collection")
+    rendered = letters()
+    assert not Letter.objects.filter(sha256=NO_COPY).exists()
+    Letter.objects.all().delete()
+    Order.objects.all().delete()
+
+    create_demo_data(
+        orders=20, seed=3, today=TODAY, stage="collection", letter_copies=False
+    )
+    unrendered = letters()
+    ids = {order_id for order_id, *_ in unrendered}
+    first = min(ids) - min(order_id for order_id, *_ in rendered)
+    assert [(o - first, *rest) for o, *rest in unrendered] == rendered
+    assert set(Letter.objects.values_list("sha256", "text")) == {(NO_COPY, "")}
 
 
 @pytest.mark.parametrize("count", [20, 120])

@@ -51,12 +51,29 @@ class Command(BaseCommand):
             "--no-users", action="store_true", help="Do not create the demo logins."
         )
         parser.add_argument(
+            "--no-letter-copies",
+            dest="letter_copies",
+            action="store_false",
+            help="Record the letters without their text and PDF (for benchmarks).",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Create orders only if the shop has none yet (for `make demo`).",
         )
 
-    def handle(self, *args, orders, seed, stage, today, no_users, if_empty, **options):
+    def handle(
+        self,
+        *args,
+        orders,
+        seed,
+        stage,
+        today,
+        no_users,
+        if_empty,
+        letter_copies,
+        **options,
+    ):
         if if_empty and Order.objects.exists():
             self.stderr.write("The shop has orders already; none were added.")
         else:
@@ -65,6 +82,7 @@ class Command(BaseCommand):
                 seed=seed,
                 today=today or timezone.localdate(),
                 stage=stage,
+                letter_copies=letter_copies,
             )
             self.stderr.write(f"Created {count} demo orders (seed {seed}).")
         if not no_users:
