@@ -8,13 +8,14 @@ the language of whoever handed over. Change a wording here; add a rule in
 
 import dataclasses
 import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import contract, formats
+from . import contract, display, formats
 
 ERROR = "error"
 WARNING = "warning"
@@ -180,7 +181,7 @@ MESSAGES = {
     ),
     "below_minimum": (
         WARNING,
-        _("The open amount %(amount)s EUR is below the minimum of %(minimum)s EUR."),
+        _("The open amount %(amount)s is below the minimum of %(minimum)s."),
     ),
 }
 
@@ -300,7 +301,15 @@ def _shown(name: str, value):
         label = FIELD_LABELS.get(value)
         return str(label) if label is not None else value
     if name in ("date", "dunning", "service") and value:
+        # The contract's day format in both languages: commands print these
+        # too, and a German shop reads 02.12.2026 where en would say 12/02.
         return contract.format_date(datetime.date.fromisoformat(value))
+    if name in ("amount", "minimum") and value:
+        try:
+            return display.money(Decimal(value))
+        except InvalidOperation:
+            # Stored before amounts were plain numbers: "4,99".
+            return f"{value} EUR"
     return value
 
 

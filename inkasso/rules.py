@@ -214,7 +214,7 @@ def check_claim(
     if amount is not None and 0 < amount < policy.minimum_amount:
         problem(
             "below_minimum",
-            amount=contract.format_amount(amount),
-            minimum=contract.format_amount(policy.minimum_amount),
+            amount=str(amount),
+            minimum=str(policy.minimum_amount),
         )
     return problems

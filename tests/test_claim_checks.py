@@ -9,9 +9,10 @@ from decimal import Decimal
 
 import pytest
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from inkasso import services
+from inkasso.problems import Problem
 from inkasso.selectors import checked_claims
 from inkasso.services import hand_over
 from shop.models import OrderStatus, PaymentMethod
@@ -347,10 +348,22 @@ def test_unusual_but_valid_emails_are_kept(email):
 def test_a_claim_below_the_minimum_amount_is_a_warning():
     order = DueOrderFactory(line__quantity=1, line__unit_price=Decimal("4.99"))
     assert check(order).warnings == [
-        "The open amount 4,99 EUR is below the minimum of 10,00 EUR."
+        "The open amount €4.99 is below the minimum of €10.00."
     ]
+    with translation.override("de"):
+        assert check(order).warnings == [
+            "Der offene Betrag von 4,99\u00a0€ liegt unter dem Mindestbetrag von "
+            "10,00\u00a0€."
+        ]
     with override_settings(INKASSO_MINIMUM_AMOUNT="0"):
         assert check(order).warnings == []
+
+
+def test_a_minimum_warning_stored_with_amounts_in_the_file_format_still_reads():
+    stored = Problem("below_minimum", {"amount": "4,99", "minimum": "10,00"})
+    assert stored.message == (
+        "The open amount 4,99 EUR is below the minimum of 10,00 EUR."
+    )
 
 
 def test_the_amount_is_the_open_principal_without_dunning_fees():
