@@ -11,8 +11,9 @@ nothing.
 import csv
 
 import tablib
+from django.contrib.messages import SUCCESS, WARNING
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from import_export import resources, results, widgets
 from import_export.fields import Field
 from import_export.formats import base_formats
@@ -35,6 +36,8 @@ HEADER_ALIASES = {
     "filenumber": FILE_NUMBER_COLUMN,
 }
 LOOKUP_CHUNK = 500
+#: At most this many invoice numbers are named in a message.
+NAMED_IN_MESSAGE = 10
 
 
 class FileNumberFileError(Exception):
@@ -148,6 +151,40 @@ class FileNumberResult(results.Result):
     @property
     def recorded_count(self) -> int:
         return self.new_count + self.changed_count
+
+    def messages(self) -> list[tuple[int, str]]:
+        """Say what was recorded and which invoice numbers were left out."""
+        recorded = self.recorded_count
+        said = [
+            (
+                SUCCESS if recorded else WARNING,
+                ngettext(
+                    "%(count)d file number was recorded.",
+                    "%(count)d file numbers were recorded.",
+                    recorded,
+                )
+                % {"count": recorded},
+            )
+        ]
+        refused = [row.invoice_number or "?" for row in self.refused_rows]
+        if refused:
+            named = ", ".join(refused[:NAMED_IN_MESSAGE])
+            if len(refused) > NAMED_IN_MESSAGE:
+                named += ", …"
+            said.append(
+                (
+                    WARNING,
+                    ngettext(
+                        "%(count)d row was left out: %(invoices)s. Enter its file "
+                        "number on the claim's page once it is right.",
+                        "%(count)d rows were left out: %(invoices)s. Enter their "
+                        "file numbers on the claims' pages once they are right.",
+                        len(refused),
+                    )
+                    % {"count": len(refused), "invoices": named},
+                )
+            )
+        return said
 
 
 class FileNumberResource(resources.ModelResource):

@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 
@@ -14,9 +14,6 @@ from ..models import Claim, DirectPayment
 from .common import LedgerAdmin, can_hand_over, purge_date
 from .filters import ClaimStateFilter, FileNumberFilter, OrderChangedFilter
 from .withdraw import WithdrawMixin
-
-#: At most this many invoice numbers are named in a message.
-NAMED_IN_MESSAGE = 10
 
 
 class DirectPaymentInline(admin.TabularInline):
@@ -274,34 +271,8 @@ class ClaimAdmin(WithdrawMixin, ImportMixin, LedgerAdmin):
 
     def add_success_message(self, result, request):
         """Say what the import recorded and which invoice numbers were left out."""
-        recorded = result.recorded_count
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d file number was recorded.",
-                "%(count)d file numbers were recorded.",
-                recorded,
-            )
-            % {"count": recorded},
-            messages.SUCCESS if recorded else messages.WARNING,
-        )
-        refused = [row.invoice_number or "?" for row in result.refused_rows]
-        if refused:
-            named = ", ".join(refused[:NAMED_IN_MESSAGE])
-            if len(refused) > NAMED_IN_MESSAGE:
-                named += ", …"
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d row was left out: %(invoices)s. Enter its file "
-                    "number on the claim's page once it is right.",
-                    "%(count)d rows were left out: %(invoices)s. Enter their file "
-                    "numbers on the claims' pages once they are right.",
-                    len(refused),
-                )
-                % {"count": len(refused), "invoices": named},
-                messages.WARNING,
-            )
+        for level, message in result.messages():
+            self.message_user(request, message, level)
 
 
 def recorded(moment, user) -> str:

@@ -63,16 +63,7 @@ class WithdrawMixin:
             except InkassoError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
             else:
-                self.message_user(
-                    request,
-                    gettext(
-                        "The claim %(claim)s was withdrawn. Tell mediafinanz as "
-                        "well. The order is not handed over again unless you "
-                        "select it yourself."
-                    )
-                    % {"claim": claim},
-                    messages.SUCCESS,
-                )
+                self.message_user(request, withdrawn_message(claim), messages.SUCCESS)
             return HttpResponseRedirect(change_url)
         context = {
             **self.admin_site.each_context(request),
@@ -82,19 +73,29 @@ class WithdrawMixin:
             "original": claim,
             "form": form,
             "change_url": change_url,
-            "summary": [
-                (gettext("Invoice number"), claim.invoice_number),
-                (gettext("Debtor"), debtor_name(claim) or display.NO_VALUE),
-                (gettext("Amount"), display.money(claim.amount)),
-                (
-                    gettext("Still open"),
-                    display.money(services.remaining_amount(claim)),
-                ),
-                (gettext("Handed over on"), display.day(claim.handover.created_at)),
-                (
-                    gettext("mediafinanz file number"),
-                    claim.file_number or gettext("not recorded yet"),
-                ),
-            ],
+            "summary": withdrawal_summary(claim),
         }
         return TemplateResponse(request, self.get_withdraw_template(), context)
+
+
+def withdrawal_summary(claim: Claim) -> list[tuple[str, str]]:
+    """The claim as the withdrawal page shows it: label and value."""
+    return [
+        (gettext("Invoice number"), claim.invoice_number),
+        (gettext("Debtor"), debtor_name(claim) or display.NO_VALUE),
+        (gettext("Amount"), display.money(claim.amount)),
+        (gettext("Still open"), display.money(services.remaining_amount(claim))),
+        (gettext("Handed over on"), display.day(claim.handover.created_at)),
+        (
+            gettext("mediafinanz file number"),
+            claim.file_number or gettext("not recorded yet"),
+        ),
+    ]
+
+
+def withdrawn_message(claim: Claim) -> str:
+    """What a clerk is told once the claim is withdrawn."""
+    return gettext(
+        "The claim %(claim)s was withdrawn. Tell mediafinanz as well. The order "
+        "is not handed over again unless you select it yourself."
+    ) % {"claim": claim}
