@@ -385,6 +385,55 @@ def check_order(
     return claim
 
 
+@dataclasses.dataclass(frozen=True)
+class OrderStory:
+    """Where one order stands in debt collection, as its pages tell it.
+
+    ``state`` is ``"with_mediafinanz"`` (``claim`` is the open claim),
+    ``"ready"`` or ``"blocked"`` (``check`` says why and what to do);
+    ``withdrawn`` is the order's last withdrawn claim, if any.
+    """
+
+    state: str
+    claim: Claim | None = None
+    withdrawn: Claim | None = None
+    check: CheckedClaim | None = None
+
+    @property
+    def errors(self) -> list[rules.Problem]:
+        return [p for p in self.check.problems if p.is_error] if self.check else []
+
+    @property
+    def warnings(self) -> list[rules.Problem]:
+        """The warnings; a withdrawal is the story's headline, not one of them."""
+        if self.check is None:
+            return []
+        return [
+            p
+            for p in self.check.problems
+            if not p.is_error and p.code != "withdrawn_before"
+        ]
+
+
+def order_story(order_id, *, today: datetime.date) -> OrderStory:
+    """Return where the order stands: with mediafinanz, ready, or blocked and why."""
+    active = (
+        active_claims().filter(order_id=order_id).select_related("handover").first()
+    )
+    withdrawn = (
+        Claim.objects.filter(order_id=order_id, state=Claim.State.WITHDRAWN)
+        .order_by("-withdrawn_at")
+        .first()
+    )
+    if active is not None:
+        return OrderStory("with_mediafinanz", claim=active, withdrawn=withdrawn)
+    # The clerk looks at this very order: a withdrawn claim is their choice.
+    checked = check_order(order_id, today=today, withdrawn_chosen=True)
+    return OrderStory(
+        "ready" if checked.ok else "blocked", withdrawn=withdrawn, check=checked
+    )
+
+
 def withdrawn_order_ids(order_ids: Iterable) -> list:
     """Return those of the orders whose claim was withdrawn, in key order."""
     found = set()

@@ -16,7 +16,7 @@ from .. import selectors, services
 from ..adapters import get_adapter
 from ..exceptions import InkassoError
 from ..forms import HandoverForm
-from ..models import Claim, Handover
+from ..models import Handover
 from . import action
 from .common import admin_url, can_hand_over, order_url, template_names
 
@@ -32,38 +32,19 @@ def state(order) -> dict:
     :data:`BLOCKED`; with it the open claim, the last withdrawn claim, and the
     order's check (its errors with what to do, and its warnings).
     """
-    active = (
-        selectors.active_claims()
-        .filter(order_id=order.pk)
-        .select_related("handover")
-        .first()
-    )
-    withdrawn = (
-        Claim.objects.filter(order_id=order.pk, state=Claim.State.WITHDRAWN)
-        .order_by("-withdrawn_at")
-        .first()
-    )
-    if active is not None:
+    story = selectors.order_story(order.pk, today=timezone.localdate())
+    if story.claim is not None:
         return {
-            "inkasso_state": WITH_MEDIAFINANZ,
-            "inkasso_claim": active,
-            "inkasso_withdrawn": withdrawn,
+            "inkasso_state": story.state,
+            "inkasso_claim": story.claim,
+            "inkasso_withdrawn": story.withdrawn,
         }
-    # The clerk opened this very order: a withdrawn claim is their choice.
-    checked = selectors.check_order(
-        order.pk, today=timezone.localdate(), withdrawn_chosen=True
-    )
     return {
-        "inkasso_state": READY if checked.ok else BLOCKED,
-        "inkasso_check": checked,
-        "inkasso_errors": [p for p in checked.problems if p.is_error],
-        # The withdrawal is the box's headline, not a warning.
-        "inkasso_warnings": [
-            p
-            for p in checked.problems
-            if not p.is_error and p.code != "withdrawn_before"
-        ],
-        "inkasso_withdrawn": withdrawn,
+        "inkasso_state": story.state,
+        "inkasso_check": story.check,
+        "inkasso_errors": story.errors,
+        "inkasso_warnings": story.warnings,
+        "inkasso_withdrawn": story.withdrawn,
         "inkasso_status_label": get_adapter().collection_status_label,
     }
 
