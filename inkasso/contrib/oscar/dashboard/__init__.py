@@ -19,5 +19,15 @@ NAVIGATION = {
             "url_name": "inkasso_oscar:orders",
             "access_fn": can_hand_over,
         },
+        {
+            "label": _("Handovers"),
+            "url_name": "inkasso_oscar:handovers",
+            "access_fn": can_hand_over,
+        },
+        {
+            "label": _("Claims and file numbers"),
+            "url_name": "inkasso_oscar:claims",
+            "access_fn": can_hand_over,
+        },
     ],
 }

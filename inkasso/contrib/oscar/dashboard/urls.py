@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import file_numbers, ledger, views
 
 app_name = "inkasso_oscar"
 
@@ -12,5 +12,33 @@ urlpatterns = [
         "handovers/<int:pk>/file/",
         views.HandoverFileView.as_view(),
         name="handover-file",
+    ),
+    path("handovers/", ledger.HandoversView.as_view(), name="handovers"),
+    path("claims/", ledger.ClaimsView.as_view(), name="claims"),
+    path("claims/<int:pk>/", ledger.ClaimView.as_view(), name="claim"),
+    path(
+        "claims/<int:pk>/file-number/",
+        ledger.ClaimFileNumberView.as_view(),
+        name="claim-file-number",
+    ),
+    path(
+        "claims/<int:pk>/payment/",
+        ledger.ClaimPaymentView.as_view(),
+        name="claim-payment",
+    ),
+    path(
+        "claims/<int:pk>/withdraw/",
+        ledger.ClaimWithdrawView.as_view(),
+        name="claim-withdraw",
+    ),
+    path(
+        "file-numbers/import/",
+        file_numbers.FileNumberImportView.as_view(),
+        name="file-number-import",
+    ),
+    path(
+        "file-numbers/import/confirm/",
+        file_numbers.FileNumberConfirmView.as_view(),
+        name="file-number-import-confirm",
     ),
 ]
