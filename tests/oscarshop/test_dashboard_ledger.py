@@ -300,4 +300,4 @@ def test_the_ledger_speaks_german_with_german_money(clerk_client, clerk):
     assert "1.234,56\u00a0€" in claims.content.decode()
     assert "Aktenzeichen" in text_of(claims)
     assert "Noch offen 1.234,56 €" in page
-    assert "Zahlung direkt erhalten" in page
+    assert "Direkt erhaltene Zahlungen" in page
