@@ -24,6 +24,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.flatpages",
+    # django-inkasso's Oscar app before Oscar's: its order page template adds
+    # the Inkasso panel to Oscar's (Django finds templates in this order).
+    "inkasso.contrib.oscar",
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
     "oscar.apps.checkout.apps.CheckoutConfig",
@@ -58,9 +61,8 @@ INSTALLED_APPS = [
     "haystack",
     "treebeard",
     "django_tables2",
-    # django-inkasso: these two lines and INKASSO_OSCAR below.
+    # django-inkasso: this line, the one above Oscar's and INKASSO_OSCAR below.
     "inkasso",
-    "inkasso.contrib.oscar",
 ]
 
 SITE_ID = 1
@@ -144,4 +146,10 @@ INKASSO_OSCAR = {
         "prepayment": "prepayment",
     },
     "MAHNUNG_EVENT_TYPES": {"MAHNUNG": 14},
+}
+
+# The shop's name and address on its reminders and dunning letters.
+INKASSO_CREDITOR = {
+    "name": "Kaffeerösterei Beispiel GmbH",
+    "address": ["Königstraße 1", "01097 Dresden"],
 }

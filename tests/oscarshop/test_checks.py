@@ -59,3 +59,12 @@ def test_another_order_model_is_refused(settings):
 
 class NotAnAdapter:
     pass
+
+
+def test_the_order_panel_needs_the_app_above_oscars(settings):
+    from django.apps import apps
+
+    oscar_templates = apps.get_app_config("oscar").path + "/templates"
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [oscar_templates]}]
+
+    assert ids() == ["inkasso_oscar.W003"]

@@ -1,8 +1,12 @@
 """System checks of ``INKASSO_OSCAR``: ``manage.py check`` names every mistake."""
 
+from pathlib import Path
+
 from django.apps import apps
 from django.conf import settings
-from django.core.checks import Error, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+from django.template import TemplateDoesNotExist, engines
+from django.template.backends.django import DjangoTemplates
 
 from . import conf
 
@@ -172,3 +176,45 @@ def _check_models(status: str) -> list:
             )
         )
     return errors
+
+
+ORDER_PAGE = "oscar/dashboard/orders/order_detail.html"
+
+
+def _order_page_origins(engine) -> list[str]:
+    """Return the files Django tries for Oscar's order page, first one first."""
+    origins = []
+    while True:
+        try:
+            _, origin = engine.find_template(ORDER_PAGE, skip=origins)
+        except TemplateDoesNotExist:
+            return [str(origin.name) for origin in origins]
+        origins.append(origin)
+
+
+@register(Tags.templates)
+def check_order_panel(app_configs=None, **kwargs):
+    """Warn when the dashboard's order page would lack the Inkasso panel."""
+    if not conf.get("DASHBOARD") or not apps.is_installed("oscar"):
+        return []
+    ours = str(Path(apps.get_app_config(ID).path, "templates", ORDER_PAGE))
+    oscar = str(Path(apps.get_app_config("oscar").path, "templates", ORDER_PAGE))
+    for engine in engines.all():
+        if not isinstance(engine, DjangoTemplates):
+            continue
+        origins = _order_page_origins(engine.engine)
+        if oscar in origins and (
+            ours not in origins or origins.index(ours) > origins.index(oscar)
+        ):
+            return [
+                Warning(
+                    "The dashboard's order page does not show the Inkasso panel: "
+                    "Django finds Oscar's order page template before "
+                    "inkasso.contrib.oscar's.",
+                    hint='Put "inkasso.contrib.oscar" above Oscar\'s apps in '
+                    "INSTALLED_APPS (a template of your own with that name "
+                    "should extend it).",
+                    id=f"{ID}.W003",
+                )
+            ]
+    return []

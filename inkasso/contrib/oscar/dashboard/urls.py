@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import file_numbers, ledger, views
+from . import file_numbers, ledger, order, reminders, views
 
 app_name = "inkasso_oscar"
 
@@ -41,4 +41,11 @@ urlpatterns = [
         file_numbers.FileNumberConfirmView.as_view(),
         name="file-number-import-confirm",
     ),
+    path(
+        "orders/<str:number>/hand-over/",
+        order.OrderHandOverView.as_view(),
+        name="order-hand-over",
+    ),
+    path("letters/<int:pk>/file/", order.LetterFileView.as_view(), name="letter-file"),
+    path("reminders/", reminders.RemindersView.as_view(), name="reminders"),
 ]

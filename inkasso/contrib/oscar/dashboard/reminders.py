@@ -1,0 +1,125 @@
+"""Sending reminders from the dashboard: the letters due today, then send them.
+
+The page and the sending both go through :func:`inkasso.sending.send_letters`,
+as the admin's "send reminders" action and ``inkasso_remind`` do.
+"""
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.generic import TemplateView
+
+from inkasso import reminders, sending
+from inkasso.admin_dunning import SendForm
+from inkasso.conf import app_settings
+from inkasso.dunning_models import Letter
+from inkasso.exceptions import InkassoError
+
+from . import REMINDERS_PERMISSION
+
+
+class RemindersDashboardMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    permission_required = REMINDERS_PERMISSION
+    login_url = "dashboard:login"
+
+    def has_permission(self):
+        return self.request.user.is_staff and super().has_permission()
+
+
+def _with_numbers(items: list) -> list[tuple]:
+    """Pair each item with its order's number, which Oscar's order page needs."""
+    numbers = dict(
+        apps.get_model("order", "Order")
+        ._default_manager.filter(pk__in=[item.order_id for item in items])
+        .values_list("pk", "number")
+    )
+    return [(item, numbers.get(item.order_id)) for item in items]
+
+
+def _order_ids(today):
+    return reminders.reminder_order_ids(today=today)
+
+
+class RemindersView(RemindersDashboardMixin, TemplateView):
+    """The letters due today and the orders that need a person; confirm, send."""
+
+    template_name = "inkasso_oscar/dashboard/reminders.html"
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.pop("form", None) or SendForm(
+            initial={"channel": app_settings.DUNNING_CHANNEL}
+        )
+        channel = form["channel"].value() or app_settings.DUNNING_CHANNEL
+        try:
+            preview = sending.send_letters(
+                _order_ids(timezone.localdate()),
+                today=timezone.localdate(),
+                channel=channel,
+                dry_run=True,
+            )
+        except InkassoError as error:
+            preview, problem = None, str(error)
+        else:
+            problem = ""
+        return super().get_context_data(
+            form=form,
+            preview=preview,
+            problem=problem,
+            due=_with_numbers(preview.due if preview else []),
+            refused=_with_numbers(preview.refused if preview else []),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = SendForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        today = timezone.localdate()
+        try:
+            result = sending.send_letters(
+                _order_ids(today),
+                today=today,
+                user=request.user,
+                channel=form.cleaned_data["channel"],
+            )
+        except InkassoError as error:
+            messages.error(request, str(error))
+            return redirect("inkasso_oscar:reminders")
+        _report(request, result)
+        if result.postal_ids:
+            response = HttpResponse(
+                sending.merged_pdf(result.postal_ids), content_type="application/pdf"
+            )
+            response["Content-Disposition"] = (
+                f'attachment; filename="letters-{today:%Y%m%d}.pdf"'
+            )
+            return response
+        return redirect("inkasso_oscar:reminders")
+
+
+def _report(request, result: sending.SendResult) -> None:
+    """Say what was sent and which letter failed, as the admin action does."""
+    sent = result.sent_count + result.pending_count
+    if sent:
+        messages.success(
+            request,
+            ngettext("%(count)d letter was sent.", "%(count)d letters were sent.", sent)
+            % {"count": sent},
+        )
+    for letter in result.letters:
+        if letter.status == Letter.Status.FAILED:
+            messages.error(
+                request,
+                _(
+                    "The letter to order %(order)s failed (%(reason)s); it is "
+                    "sent again on the next run."
+                )
+                % {"order": letter.order_label, "reason": letter.failure_reason},
+            )
+    if not (sent or result.failed_count):
+        messages.warning(request, _("No letter was due."))
