@@ -34,12 +34,15 @@ def _storage(input_format, **kwargs):
 
 
 def _import_form(**kwargs):
-    return ImportForm(
+    form = ImportForm(
         imports.import_formats(),
         [imports.FileNumberResource],
         initial={"format": "0"},
         **kwargs,
     )
+    # import-export's own label has no German.
+    form.fields["import_file"].label = _("File")
+    return form
 
 
 class FileNumberImportView(InkassoDashboardMixin, TemplateView):
