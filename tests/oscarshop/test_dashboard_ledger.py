@@ -192,6 +192,21 @@ def test_a_file_without_the_columns_says_which_it_lacks(clerk_client):
     assert response.context["confirm_form"] is None
 
 
+def test_a_confirmation_without_its_preview_asks_for_the_file_again(clerk_client):
+    response = clerk_client.post(
+        CONFIRM,
+        {
+            "import_file_name": "gone.csv",
+            "original_file_name": "aktenzeichen.csv",
+            "format": "0",
+        },
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == IMPORT
+    assert "Upload the file again; its preview expired." in text_of(response)
+
+
 def test_a_payment_received_directly_is_recorded(clerk_client, clerk):
     claim = claim_of(clerk)
 
