@@ -157,3 +157,15 @@ def test_staff_without_the_permissions_see_no_panel(client):
     assert 'id="inkasso-panel"' not in order_page(client, order)
     url = reverse("inkasso_oscar:order-hand-over", args=[order.number])
     assert client.post(url).status_code == 403
+
+
+def test_the_reminders_page_says_what_is_missing_before_letters_can_go_out(
+    dunning_client, settings
+):
+    del settings.INKASSO_CREDITOR
+    create_order(mahnung=None, status="Being processed")
+
+    page = dunning_client.get(reverse("inkasso_oscar:reminders")).content.decode()
+
+    assert "Set INKASSO_CREDITOR to the shop" in page
+    assert 'name="confirm"' not in page
