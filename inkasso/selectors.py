@@ -13,14 +13,13 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from . import contract, rules, schedule
 from .adapters import ClaimData, get_adapter, get_order_model
 from .conf import app_settings
-from .models import Claim, DirectPayment, Handover
+from .models import Claim, Handover
 from .resources import MediafinanzResource, claim_row, get_resource
 
 
@@ -385,55 +384,6 @@ def check_order(
     return claim
 
 
-@dataclasses.dataclass(frozen=True)
-class OrderStory:
-    """Where one order stands in debt collection, as its pages tell it.
-
-    ``state`` is ``"with_mediafinanz"`` (``claim`` is the open claim),
-    ``"ready"`` or ``"blocked"`` (``check`` says why and what to do);
-    ``withdrawn`` is the order's last withdrawn claim, if any.
-    """
-
-    state: str
-    claim: Claim | None = None
-    withdrawn: Claim | None = None
-    check: CheckedClaim | None = None
-
-    @property
-    def errors(self) -> list[rules.Problem]:
-        return [p for p in self.check.problems if p.is_error] if self.check else []
-
-    @property
-    def warnings(self) -> list[rules.Problem]:
-        """The warnings; a withdrawal is the story's headline, not one of them."""
-        if self.check is None:
-            return []
-        return [
-            p
-            for p in self.check.problems
-            if not p.is_error and p.code != "withdrawn_before"
-        ]
-
-
-def order_story(order_id, *, today: datetime.date) -> OrderStory:
-    """Return where the order stands: with mediafinanz, ready, or blocked and why."""
-    active = (
-        active_claims().filter(order_id=order_id).select_related("handover").first()
-    )
-    withdrawn = (
-        Claim.objects.filter(order_id=order_id, state=Claim.State.WITHDRAWN)
-        .order_by("-withdrawn_at")
-        .first()
-    )
-    if active is not None:
-        return OrderStory("with_mediafinanz", claim=active, withdrawn=withdrawn)
-    # The clerk looks at this very order: a withdrawn claim is their choice.
-    checked = check_order(order_id, today=today, withdrawn_chosen=True)
-    return OrderStory(
-        "ready" if checked.ok else "blocked", withdrawn=withdrawn, check=checked
-    )
-
-
 def withdrawn_order_ids(order_ids: Iterable) -> list:
     """Return those of the orders whose claim was withdrawn, in key order."""
     found = set()
@@ -451,33 +401,3 @@ def handover_file(handover: Handover) -> Iterator[bytes]:
     parts = handover.file_parts.order_by("index").values_list("data", flat=True)
     for data in parts.iterator(chunk_size=4):
         yield bytes(data)
-
-
-def collection_overview(*, today: datetime.date, months: int = 12) -> dict:
-    """Return the figures a clerk wants first: what is due, open and to report."""
-    open_claims = active_claims().aggregate(
-        count=Count("pk"), amount=Sum("amount", default=0)
-    )
-    per_month = (
-        Claim.objects.annotate(month=TruncMonth("handover__created_at"))
-        .order_by("-month")
-        .values("month")
-        .annotate(
-            handovers=Count("handover", distinct=True),
-            claims=Count("pk"),
-            amount=Sum("amount"),
-        )[:months]
-    )
-    unreported = DirectPayment.objects.filter(reported_at__isnull=True).aggregate(
-        count=Count("pk"), amount=Sum("amount", default=0)
-    )
-    return {
-        "due_count": due_orders(today=today).count(),
-        "open_count": open_claims["count"],
-        "open_amount": open_claims["amount"],
-        "without_file_number": active_claims().filter(file_number="").count(),
-        "changed_count": changed_claims().count(),
-        "unreported_count": unreported["count"],
-        "unreported_amount": unreported["amount"],
-        "per_month": list(per_month),
-    }

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import display, selectors
+from .. import display, selectors, story
 from ..adapters import get_order_model
 from ..models import Handover
 from .common import LedgerAdmin, can_hand_over, purged_on
@@ -74,7 +74,7 @@ class HandoverAdmin(LedgerAdmin):
         opts = get_order_model()._meta
         extra_context = {
             **(extra_context or {}),
-            "overview": selectors.collection_overview(today=timezone.localdate()),
+            "overview": story.collection_overview(today=timezone.localdate()),
             "orders_url": reverse(
                 f"admin:{opts.app_label}_{opts.model_name}_changelist",
                 current_app=self.admin_site.name,

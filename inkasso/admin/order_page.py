@@ -12,11 +12,12 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import selectors, services
+from .. import services
 from ..adapters import get_adapter
 from ..exceptions import InkassoError
 from ..forms import HandoverForm
 from ..models import Handover
+from ..story import order_story
 from . import action
 from .common import admin_url, can_hand_over, order_url, template_names
 
@@ -32,7 +33,7 @@ def state(order) -> dict:
     :data:`BLOCKED`; with it the open claim, the last withdrawn claim, and the
     order's check (its errors with what to do, and its warnings).
     """
-    story = selectors.order_story(order.pk, today=timezone.localdate())
+    story = order_story(order.pk, today=timezone.localdate())
     if story.claim is not None:
         return {
             "inkasso_state": story.state,

@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 
-from .. import display, selectors
+from .. import display, story
 from ..adapters import get_order_model
 from ..admin import can_hand_over
 from ..admin.common import site_url
@@ -20,7 +20,7 @@ def inkasso_index_box(context):
     site = getattr(request, "current_app", None)
     return {
         "show": True,
-        "overview": selectors.collection_overview(today=timezone.localdate()),
+        "overview": story.collection_overview(today=timezone.localdate()),
         "orders_url": site_url(site, f"{opts.app_label}_{opts.model_name}_changelist"),
         "claims_url": site_url(site, "inkasso_claim_changelist"),
         "payments_url": site_url(site, "inkasso_directpayment_changelist"),

@@ -1,7 +1,7 @@
 """The Inkasso panel on the dashboard's order page, and what its buttons open.
 
 The panel tells the order's story as the admin's order page does
-(:func:`inkasso.selectors.order_story`) and lists its letters from the
+(:func:`inkasso.story.order_story`) and lists its letters from the
 dunning ledger; a ready order is handed over on a page of its own, after
 the clerk confirmed it.
 """
@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from inkasso import reminders, selectors, services
+from inkasso import reminders, services
 from inkasso.adapters import get_adapter
 from inkasso.dunning_models import DunningStop, Letter
 from inkasso.exceptions import InkassoError
 from inkasso.forms import HandoverForm
 from inkasso.models import Handover
+from inkasso.story import order_story
 
 from . import can_hand_over, can_send_reminders
 from .reminders import RemindersDashboardMixin
@@ -35,7 +36,7 @@ def panel(user, order) -> dict:
     today = timezone.localdate()
     found = {"show": True, "order": order, "may_send_reminders": may_send}
     if may_hand_over:
-        found["story"] = selectors.order_story(order.pk, today=today)
+        found["story"] = order_story(order.pk, today=today)
     if may_send:
         [[next_letter]] = reminders.next_letters([order.pk], today=today)
         found.update(
@@ -61,7 +62,7 @@ class OrderHandOverView(InkassoDashboardMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         order = _order(self.kwargs["number"])
-        story = selectors.order_story(order.pk, today=timezone.localdate())
+        story = order_story(order.pk, today=timezone.localdate())
         return super().get_context_data(
             order=order,
             story=story,
