@@ -151,6 +151,10 @@ MESSAGES = {
         ERROR,
         _("The next letter (%(level)s) is due on %(date)s."),
     ),
+    "shop_dunning": (
+        ERROR,
+        _("The shop sent a Mahnung of its own on %(date)s."),
+    ),
     "last_level_reached": (
         ERROR,
         _("The last dunning letter (%(level)s) has been sent."),
@@ -227,6 +231,10 @@ HINTS = {
     ),
     "mahnung_in_future": _("Correct the date of the Mahnung."),
     "deadline_running": _("Hand it over after that day."),
+    "shop_dunning": _(
+        "Send the next letter the way the shop sent that one, or hand the order "
+        "over once its payment deadline has passed."
+    ),
     "dunning_stop": _(
         "Lift the dunning stop first if the claim is to be collected after all."
     ),

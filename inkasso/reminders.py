@@ -169,6 +169,7 @@ def _next_letter(pk, reported, letters, stop, handover, *, levels, today, channe
         )
     result = NextLetter(pk, reported.label, problems, data=data, previous=sent)
     problems.extend(_claim_problems(data))
+    problems.extend(_shop_dunning_problems(data, sent))
     if problems:
         return result
     level, problem = _due_level(sent, pending, data, levels=levels, today=today)
@@ -190,6 +191,23 @@ def _claim_problems(data: ClaimData) -> list[rules.Problem]:
         # The first letter's date counts from the due date.
         problems.append(rules.Problem("missing", {"field": "due_date"}))
     return problems
+
+
+def _shop_dunning_problems(data: ClaimData, sent: list) -> list[rules.Problem]:
+    """Refuse a letter after a Mahnung the shop sent itself.
+
+    A host that keeps its own dunning records (its adapter reports the last
+    Mahnung) duns the order there: a letter from here would repeat its level
+    or, as a Zahlungserinnerung after a Mahnung, contradict it. A Mahnung no
+    later than django-inkasso's own last letter is that letter, as an adapter
+    that reads this ledger too reports it.
+    """
+    if data.dunning_date is None:
+        return []
+    last_sent = max((sent_on for _level, sent_on, *_rest in sent), default=None)
+    if last_sent is not None and data.dunning_date <= last_sent:
+        return []
+    return [rules.Problem("shop_dunning", {"date": data.dunning_date.isoformat()})]
 
 
 def _due_level(sent, pending, data, *, levels, today):

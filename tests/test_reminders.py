@@ -1,5 +1,6 @@
 """Which letter an order gets next, or why none: the schedule and its refusals."""
 
+import dataclasses
 import datetime
 
 import pytest
@@ -8,6 +9,7 @@ from django.test import override_settings
 
 from inkasso import dunning, reminders
 from inkasso.models import DunningStop
+from shop.collection import ShopOrderAdapter
 from tests.factories import DueOrderFactory, OrderFactory, PaymentFactory
 from tests.test_dunning_ledger import record_letter
 
@@ -191,3 +193,59 @@ def test_the_pending_timeout_has_a_default_of_an_hour_and_may_be_set():
     assert check_ids() == []
     with override_settings(INKASSO_DUNNING_PENDING_TIMEOUT=60):
         assert check_ids() == []
+
+
+# A host with dunning records of its own: its adapter reports the last Mahnung.
+
+
+class ShopDunningAdapter(ShopOrderAdapter):
+    #: Order key -> (sent on, deadline) of the shop's own last Mahnung.
+    mahnungen = {}
+
+    def claims(self, queryset, *, today):
+        for claim in super().claims(queryset, today=today):
+            if claim.order_id in self.mahnungen:
+                sent_on, deadline = self.mahnungen[claim.order_id]
+                data = dataclasses.replace(
+                    claim.data, dunning_date=sent_on, dunning_deadline=deadline
+                )
+                claim = claim._replace(data=data)
+            yield claim
+
+
+@pytest.fixture
+def shop_dunning(settings):
+    settings.INKASSO_ADAPTER = "tests.test_reminders.ShopDunningAdapter"
+    ShopDunningAdapter.mahnungen = {}
+    return ShopDunningAdapter.mahnungen
+
+
+@pytest.mark.django_db
+def test_no_letter_follows_a_mahnung_the_shop_sent_itself(shop_dunning):
+    order = due_order()
+    shop_dunning[order.pk] = (datetime.date(2026, 10, 20), datetime.date(2026, 11, 3))
+
+    item = next_letter(order, today=datetime.date(2026, 11, 20))
+
+    assert codes(item) == ["shop_dunning"]
+    assert item.reasons == ["The shop sent a Mahnung of its own on 20.10.2026."]
+    assert item.level is None
+
+
+@pytest.mark.django_db
+def test_an_adapter_that_reports_the_ledgers_own_mahnung_gets_the_next_letter(
+    shop_dunning,
+):
+    order = due_order()
+    record_letter(
+        order,
+        level=1,
+        sent_on=datetime.date(2026, 10, 22),
+        deadline=datetime.date(2026, 11, 5),
+    )
+    shop_dunning[order.pk] = (datetime.date(2026, 10, 22), datetime.date(2026, 11, 5))
+
+    item = next_letter(order, today=datetime.date(2026, 11, 20))
+
+    assert item.ok, item.reasons
+    assert item.level.number == 2
