@@ -27,7 +27,8 @@ INSTALLED_APPS = [
     # django-inkasso's Oscar app before Oscar's: its order page template adds
     # the Inkasso panel to Oscar's (Django finds templates in this order).
     "inkasso.contrib.oscar",
-    "oscar.config.Shop",
+    # Oscar's root app with the Inkasso dashboard pages: no urls.py line.
+    "inkasso.contrib.oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
     "oscar.apps.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",

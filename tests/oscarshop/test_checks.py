@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.checks import run_checks
+from django.urls import resolve
 
 
 def ids() -> list[str]:
@@ -68,3 +69,20 @@ def test_the_order_panel_needs_the_app_above_oscars(settings):
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [oscar_templates]}]
 
     assert ids() == ["inkasso_oscar.W003"]
+
+
+#: A shop's URLs without the Inkasso pages (for the check below).
+urlpatterns = []
+
+
+def test_the_dashboard_pages_are_routed_by_settings_alone():
+    from tests.oscarshop import urls
+
+    assert not any("inkasso" in str(pattern.pattern) for pattern in urls.urlpatterns)
+    assert resolve("/dashboard/inkasso/").view_name == "inkasso_oscar:orders"
+
+
+def test_dashboard_pages_without_a_url_are_an_error(settings):
+    settings.ROOT_URLCONF = __name__
+
+    assert ids() == ["inkasso_oscar.E012"]

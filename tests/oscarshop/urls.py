@@ -5,6 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("dashboard/inkasso/", include("inkasso.contrib.oscar.dashboard.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]

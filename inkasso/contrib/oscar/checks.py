@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.template import TemplateDoesNotExist, engines
 from django.template.backends.django import DjangoTemplates
+from django.urls import NoReverseMatch, reverse
 
 from . import conf
 
@@ -217,4 +218,30 @@ def check_order_panel(app_configs=None, **kwargs):
                     id=f"{ID}.W003",
                 )
             ]
+    return []
+
+
+@register(Tags.urls)
+def check_dashboard_urls(app_configs=None, **kwargs):
+    """Refuse a dashboard navigation whose Inkasso pages have no URL.
+
+    Oscar reverses every navigation entry: without the pages, the whole
+    dashboard would fail.
+    """
+    if not conf.get("DASHBOARD") or not apps.is_installed("oscar"):
+        return []
+    try:
+        reverse("inkasso_oscar:orders")
+    except NoReverseMatch:
+        return [
+            _error(
+                12,
+                "The Inkasso pages of Oscar's dashboard have no URL, so Oscar's "
+                "dashboard navigation fails.",
+                'Put "inkasso.contrib.oscar.config.Shop" in the place of '
+                '"oscar.config.Shop" in INSTALLED_APPS, or include '
+                '"inkasso.contrib.oscar.dashboard.urls" at "dashboard/inkasso/" '
+                'in your urls.py; or set INKASSO_OSCAR["DASHBOARD"] = False.',
+            )
+        ]
     return []
