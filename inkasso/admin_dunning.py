@@ -23,6 +23,7 @@ from . import dunning, reminders, sending
 from .conf import app_settings
 from .dunning_models import DunningStop, Letter
 from .exceptions import InkassoError
+from .forms import SendForm
 
 PREVIEW_LIMIT = 200
 PERMISSION = "inkasso.send_reminders"
@@ -30,13 +31,6 @@ PERMISSION = "inkasso.send_reminders"
 
 def can_send_reminders(request) -> bool:
     return request.user.has_perm(PERMISSION)
-
-
-class SendForm(forms.Form):
-    channel = forms.ChoiceField(
-        label=_("Send by"),
-        choices=Letter.Channel.choices,
-    )
 
 
 @admin.action(
@@ -51,7 +45,7 @@ def send_reminders(modeladmin, request, queryset):
         request.POST if "confirm" in request.POST else None,
         initial={"channel": app_settings.DUNNING_CHANNEL},
     )
-    if "confirm" in request.POST and form.is_valid():
+    if form.confirmed():
         try:
             result = sending.send_letters(
                 order_ids,
@@ -86,6 +80,7 @@ def send_reminders(modeladmin, request, queryset):
         "title": _("Send payment reminder / dunning letter"),
         "opts": opts,
         "form": form,
+        "channel": channel,
         "due": due,
         "refused": refused,
         "order_ids": order_ids,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import contract, display, services, validators
 from .conf import app_settings
+from .dunning_models import Letter
 from .models import Claim, DirectPayment
 
 ENCODINGS = [
@@ -173,3 +174,25 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Why the claim is taken back from mediafinanz."),
     )
+
+
+class SendForm(forms.Form):
+    """The channel of the letters the clerk confirms.
+
+    The preview names the letters for one channel (``previewed_channel``, set
+    by the page, not by the select): letters go out only by the channel the
+    clerk saw them for. A changed channel shows the preview again.
+    """
+
+    channel = forms.ChoiceField(label=_("Send by"), choices=Letter.Channel.choices)
+    previewed_channel = forms.ChoiceField(
+        choices=Letter.Channel.choices, widget=forms.HiddenInput, required=False
+    )
+
+    def confirmed(self) -> bool:
+        """Whether the clerk confirmed the letters as the preview showed them."""
+        return (
+            "confirm" in self.data
+            and self.is_valid()
+            and self.cleaned_data["channel"] == self.cleaned_data["previewed_channel"]
+        )

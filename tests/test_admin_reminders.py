@@ -40,6 +40,13 @@ def action(client, orders, **extra):
     )
 
 
+def confirm(client, orders, channel):
+    """Confirm the letters the preview showed for ``channel``."""
+    return action(
+        client, orders, confirm="yes", channel=channel, previewed_channel=channel
+    )
+
+
 @pytest.mark.django_db
 def test_the_confirmation_page_says_which_letter_each_order_gets_and_why_not(
     sender_client,
@@ -61,7 +68,13 @@ def test_the_confirmation_page_says_which_letter_each_order_gets_and_why_not(
 def test_confirming_sends_and_records_the_letters(sender_client):
     order = overdue_order()
 
-    response = action(sender_client, [order], confirm="yes", channel="email")
+    response = action(
+        sender_client,
+        [order],
+        confirm="yes",
+        channel="email",
+        previewed_channel="email",
+    )
 
     assert response.status_code == 302
     letter = Letter.objects.get(order=order)
@@ -73,7 +86,9 @@ def test_confirming_sends_and_records_the_letters(sender_client):
 def test_postal_letters_come_back_as_one_pdf(sender_client):
     orders = [overdue_order(), overdue_order()]
 
-    response = action(sender_client, orders, confirm="yes", channel="post")
+    response = action(
+        sender_client, orders, confirm="yes", channel="post", previewed_channel="post"
+    )
 
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
@@ -85,7 +100,13 @@ def test_the_order_page_shows_the_history_with_downloads_and_the_next_step(
     sender_client,
 ):
     order = overdue_order()
-    action(sender_client, [order], confirm="yes", channel="email")
+    action(
+        sender_client,
+        [order],
+        confirm="yes",
+        channel="email",
+        previewed_channel="email",
+    )
     letter = Letter.objects.get(order=order)
 
     page = sender_client.get(
@@ -100,7 +121,13 @@ def test_the_order_page_shows_the_history_with_downloads_and_the_next_step(
 @pytest.mark.django_db
 def test_a_download_is_the_recorded_letter_byte_for_byte(sender_client):
     order = overdue_order()
-    action(sender_client, [order], confirm="yes", channel="email")
+    action(
+        sender_client,
+        [order],
+        confirm="yes",
+        channel="email",
+        previewed_channel="email",
+    )
     letter = Letter.objects.get(order=order)
 
     response = sender_client.get(
@@ -118,7 +145,9 @@ def test_staff_without_the_permission_neither_see_nor_run_the_action(
     order = overdue_order()
 
     changelist = client.get(CHANGELIST).content.decode()
-    response = action(client, [order], confirm="yes", channel="email")
+    response = action(
+        client, [order], confirm="yes", channel="email", previewed_channel="email"
+    )
 
     assert "send_reminders" not in changelist
     assert response.status_code in (200, 302)
@@ -132,7 +161,13 @@ def test_staff_without_the_permission_cannot_download_letters(
     client, staff_without_permission, sender_client
 ):
     order = overdue_order()
-    action(sender_client, [order], confirm="yes", channel="email")
+    action(
+        sender_client,
+        [order],
+        confirm="yes",
+        channel="email",
+        previewed_channel="email",
+    )
     letter = Letter.objects.get(order=order)
     client.force_login(staff_without_permission)
 
@@ -174,3 +209,18 @@ def test_the_demo_clerk_may_send_reminders_and_hand_over():
     clerk = get_user_model().objects.get(username="clerk")
     assert clerk.has_perm("inkasso.send_reminders")
     assert clerk.has_perm("inkasso.hand_over")
+
+
+@pytest.mark.django_db
+def test_another_channel_than_the_previews_shows_its_letters_before_any_is_sent(
+    sender_client,
+):
+    order = overdue_order()
+
+    response = action(
+        sender_client, [order], confirm="yes", channel="post", previewed_channel="email"
+    )
+
+    assert response.status_code == 200
+    assert not Letter.objects.exists()
+    assert 'name="previewed_channel" value="post"' in response.text

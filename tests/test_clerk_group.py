@@ -229,6 +229,7 @@ def test_a_clerk_in_the_group_sends_reminders_and_downloads_the_letter(
             "_selected_action": [order.pk],
             "confirm": "yes",
             "channel": "post",
+            "previewed_channel": "post",
         },
     )
 

@@ -88,6 +88,7 @@ def _confirmed_action(client, world):
             "_selected_action": [world["due"].pk],
             "confirm": "yes",
             "channel": "email",
+            "previewed_channel": "email",
         },
     )
 

@@ -129,11 +129,33 @@ def test_the_reminders_page_lists_the_letters_due_and_sends_them(dunning_client)
     assert due.number in page and no_email.number in page
     assert not Letter.objects.exists()
 
-    response = dunning_client.post(url, {"channel": "email", "confirm": "yes"})
+    assert 'name="previewed_channel" value="email"' in page
+    response = dunning_client.post(
+        url, {"channel": "email", "previewed_channel": "email", "confirm": "yes"}
+    )
 
     assert response.status_code == 302
     assert list(Letter.objects.values_list("order_id", flat=True)) == [due.pk]
     assert len(mail.outbox) == 1
+
+
+def test_another_channel_than_the_previews_shows_its_letters_before_any_is_sent(
+    dunning_client,
+):
+    due = create_order(mahnung=None, status="Being processed")
+    no_email = create_order(mahnung=None, status="Being processed", guest_email="")
+    url = reverse("inkasso_oscar:reminders")
+
+    response = dunning_client.post(
+        url, {"channel": "post", "previewed_channel": "email", "confirm": "yes"}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert not Letter.objects.exists()
+    assert "2 orders get a letter now." in page
+    assert due.number in page and no_email.number in page
+    assert 'name="previewed_channel" value="post"' in page
 
 
 def test_clerks_without_the_reminders_permission_neither_see_nor_open_the_page(

@@ -15,10 +15,10 @@ from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from inkasso import reminders, sending
-from inkasso.admin_dunning import SendForm
 from inkasso.conf import app_settings
 from inkasso.dunning_models import Letter
 from inkasso.exceptions import InkassoError
+from inkasso.forms import SendForm
 
 from . import REMINDERS_PERMISSION
 
@@ -68,6 +68,7 @@ class RemindersView(RemindersDashboardMixin, TemplateView):
             problem = ""
         return super().get_context_data(
             form=form,
+            channel=channel,
             preview=preview,
             problem=problem,
             due=_with_numbers(preview.due if preview else []),
@@ -77,7 +78,8 @@ class RemindersView(RemindersDashboardMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         form = SendForm(request.POST)
-        if not form.is_valid():
+        if not form.confirmed():
+            # Another channel than the preview's: show its letters first.
             return self.render_to_response(self.get_context_data(form=form))
         today = timezone.localdate()
         try:
