@@ -11,7 +11,7 @@ nothing.
 import csv
 
 import tablib
-from django.contrib.messages import SUCCESS, WARNING
+from django.contrib.messages import ERROR, SUCCESS, WARNING
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, ngettext
 from import_export import resources, results, widgets
@@ -152,8 +152,27 @@ class FileNumberResult(results.Result):
     def recorded_count(self) -> int:
         return self.new_count + self.changed_count
 
+    def _first_error(self) -> str:
+        errors = [*self.base_errors]
+        for _line, row_errors in self.row_errors():
+            errors.extend(row_errors)
+        return str(errors[0].error) if errors else "?"
+
     def messages(self) -> list[tuple[int, str]]:
         """Say what was recorded and which invoice numbers were left out."""
+        if self.has_errors():
+            # import-export rolled the whole file back: nothing is recorded.
+            return [
+                (
+                    ERROR,
+                    gettext(
+                        "Nothing was recorded: the import stopped with an error "
+                        "(%(error)s). Import the file again; if it stops again, "
+                        "tell your administrator."
+                    )
+                    % {"error": self._first_error()},
+                )
+            ]
         recorded = self.recorded_count
         said = [
             (

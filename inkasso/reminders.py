@@ -169,7 +169,7 @@ def _next_letter(pk, reported, letters, stop, handover, *, levels, today, channe
         )
     result = NextLetter(pk, reported.label, problems, data=data, previous=sent)
     problems.extend(_claim_problems(data))
-    problems.extend(_shop_dunning_problems(data, sent))
+    problems.extend(_shop_dunning_problems(data, sent, levels=levels))
     if problems:
         return result
     level, problem = _due_level(sent, pending, data, levels=levels, today=today)
@@ -193,18 +193,27 @@ def _claim_problems(data: ClaimData) -> list[rules.Problem]:
     return problems
 
 
-def _shop_dunning_problems(data: ClaimData, sent: list) -> list[rules.Problem]:
+def _shop_dunning_problems(
+    data: ClaimData, sent: list, *, levels
+) -> list[rules.Problem]:
     """Refuse a letter after a Mahnung the shop sent itself.
 
     A host that keeps its own dunning records (its adapter reports the last
     Mahnung) duns the order there: a letter from here would repeat its level
     or, as a Zahlungserinnerung after a Mahnung, contradict it. A Mahnung no
-    later than django-inkasso's own last letter is that letter, as an adapter
+    later than django-inkasso's own last Mahnung is that letter, as an adapter
     that reads this ledger too reports it.
     """
     if data.dunning_date is None:
         return []
-    last_sent = max((sent_on for _level, sent_on, *_rest in sent), default=None)
+    last_sent = max(
+        (
+            sent_on
+            for level, sent_on, *_rest in sent
+            if level < len(levels) and levels[level].is_mahnung
+        ),
+        default=None,
+    )
     if last_sent is not None and data.dunning_date <= last_sent:
         return []
     return [rules.Problem("shop_dunning", {"date": data.dunning_date.isoformat()})]

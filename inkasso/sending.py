@@ -189,7 +189,9 @@ def build_letter(
         sent_by=user,
         subject=rendered.subject,
         text=rendered.text,
-        status=status or (Letter.Status.SENT if postal else Letter.Status.PENDING),
+        # A letter without a copy went out before: there is nothing to e-mail.
+        status=status
+        or (Letter.Status.SENT if postal or not copy else Letter.Status.PENDING),
     )
     letter.set_pdf(rendered.pdf)
     letter.order_label = label or str(order_id)  # For the messages; not a field.

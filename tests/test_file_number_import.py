@@ -232,3 +232,29 @@ def test_an_invoice_number_twice_with_different_file_numbers_counts_once(
     confirm(clerk_client, response)
     claim.refresh_from_db()
     assert claim.file_number == "12345678901"
+
+
+def test_an_import_that_stops_on_an_error_says_nothing_was_recorded(
+    clerk_client, monkeypatch
+):
+    first, second = hand_over(*DueOrderFactory.create_batch(2)).claims.order_by(
+        "row_number"
+    )
+    rows = [(first.invoice_number, "12345678901"), (second.invoice_number, "2" * 11)]
+    response = preview(clerk_client, csv_file(rows))
+    record = services.record_file_number
+
+    def fails_on_the_second(*, claim, **kwargs):
+        if claim.pk == second.pk:
+            raise RuntimeError("the disk is full")
+        return record(claim=claim, **kwargs)
+
+    # A fault no rule foresees, on the second row: import-export rolls back.
+    monkeypatch.setattr(services, "record_file_number", fails_on_the_second)
+    done = confirm(clerk_client, response)
+
+    assert not Claim.objects.exclude(file_number="").exists()
+    page = text_of(done)
+    assert "Nothing was recorded: the import stopped with an error" in page
+    assert "the disk is full" in page
+    assert "file number was recorded" not in page

@@ -249,3 +249,14 @@ def test_an_adapter_that_reports_the_ledgers_own_mahnung_gets_the_next_letter(
 
     assert item.ok, item.reasons
     assert item.level.number == 2
+
+
+@pytest.mark.django_db
+def test_a_payment_reminder_after_the_shops_mahnung_does_not_hide_it(shop_dunning):
+    order = due_order()
+    shop_dunning[order.pk] = (datetime.date(2026, 10, 20), datetime.date(2026, 11, 3))
+    record_letter(order, level=0, sent_on=datetime.date(2026, 10, 25))
+
+    item = next_letter(order, today=datetime.date(2026, 11, 20))
+
+    assert codes(item) == ["shop_dunning"]
