@@ -34,6 +34,9 @@ class OrderStory:
     claim: Claim | None = None
     withdrawn: Claim | None = None
     check: CheckedClaim | None = None
+    #: The open claim's order changed in the shop since the handover (paid,
+    #: cancelled): the clerk must tell mediafinanz.
+    changed: bool = False
 
     @property
     def errors(self) -> list[rules.Problem]:
@@ -62,7 +65,10 @@ def order_story(order_id, *, today: datetime.date) -> OrderStory:
         .first()
     )
     if active is not None:
-        return OrderStory("with_mediafinanz", claim=active, withdrawn=withdrawn)
+        changed = changed_claims().filter(pk=active.pk).exists()
+        return OrderStory(
+            "with_mediafinanz", claim=active, withdrawn=withdrawn, changed=changed
+        )
     # The clerk looks at this very order: a withdrawn claim is their choice.
     checked = check_order(order_id, today=today, withdrawn_chosen=True)
     return OrderStory(

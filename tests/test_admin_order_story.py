@@ -6,6 +6,7 @@ from django.utils import translation
 
 from inkasso import display, services
 from inkasso.problems import Problem
+from shop.models import OrderStatus
 from tests.factories import DueOrderFactory, OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +115,17 @@ def test_a_hint_names_the_field_in_the_clerks_language():
         assert Problem("missing", {"field": "city"}).hint == (
             "Tragen Sie „Ort“ ein und speichern Sie die Bestellung."
         )
+
+
+def test_an_order_changed_in_the_shop_after_the_handover_says_tell_mediafinanz(
+    clerk_client,
+):
+    order = DueOrderFactory()
+    services.hand_over(order_ids=[order.pk], source="admin", user=None)
+    assert 'id="inkasso-story-changed"' not in change_page(clerk_client, order)
+
+    type(order).objects.filter(pk=order.pk).update(status=OrderStatus.PAID)
+
+    page = change_page(clerk_client, order)
+    assert 'id="inkasso-story-changed"' in page
+    assert "The order changed in the shop since the handover" in page

@@ -38,6 +38,7 @@ def state(order) -> dict:
         return {
             "inkasso_state": story.state,
             "inkasso_claim": story.claim,
+            "inkasso_changed": story.changed,
             "inkasso_withdrawn": story.withdrawn,
         }
     return {

@@ -37,11 +37,14 @@ def test_the_handover_confirms_hands_over_and_gives_the_file(clerk_client, clerk
     create_order(mahnung=None)
     url = reverse("inkasso_oscar:hand-over")
 
-    confirmation = clerk_client.get(url).content.decode()
+    shown = clerk_client.get(url)
+    confirmation = shown.content.decode()
     assert "1 order will be handed over to mediafinanz." in confirmation
     assert not Handover.objects.exists()
 
-    response = clerk_client.post(url, {"confirm": "yes"})
+    response = clerk_client.post(
+        url, {"confirm": "yes", "selection": shown.context["selection"]}
+    )
 
     handover = Handover.objects.get()
     assert response.status_code == 302
@@ -79,3 +82,26 @@ def test_the_dashboard_speaks_german(clerk_client):
 
     assert "Zur Übergabe fällige Bestellungen" in page
     assert "Gründe" in page
+
+
+def test_the_handover_takes_only_the_orders_the_confirmation_showed(clerk_client):
+    shown = create_order(status="Inkasso")
+    url = reverse("inkasso_oscar:hand-over")
+    token = clerk_client.get(url).context["selection"]
+    later = create_order(status="Inkasso")  # due after the page was shown
+
+    clerk_client.post(url, {"confirm": "yes", "selection": token})
+
+    assert list(Handover.objects.get().claims.values_list("order_id", flat=True)) == [
+        shown.pk
+    ]
+    assert later.pk not in Handover.objects.values_list("claims__order_id", flat=True)
+
+
+def test_a_handover_without_the_signed_orders_is_refused(clerk_client):
+    create_order(status="Inkasso")
+
+    response = clerk_client.post(reverse("inkasso_oscar:hand-over"), {"confirm": "yes"})
+
+    assert response.status_code == 403
+    assert not Handover.objects.exists()

@@ -105,7 +105,9 @@ def test_the_claims_list_links_oscars_order_and_searches_and_filters(
     assert response.status_code == 200 and in_oscars_layout(response)
     assert reverse("dashboard:order-detail", kwargs={"number": mueller.number}) in page
     assert "12345678901" in page and "Franz Müller" in page
-    assert "€119.00" in page and "Withdrawn" in page
+    assert "€119.00" in page
+    # The withdrawn claim's badge (the state filter's options name it too).
+    assert '<span class="badge badge-secondary">Withdrawn</span>' in page
 
     def found(query):
         claims = clerk_client.get(claims_url, query).context["claims"]
@@ -316,3 +318,26 @@ def test_the_ledger_speaks_german_with_german_money(clerk_client, clerk):
     assert "Aktenzeichen" in text_of(claims)
     assert "Noch offen 1.234,56 €" in page
     assert "Direkt erhaltene Zahlungen" in page
+
+
+def test_a_claim_whose_order_changed_in_the_shop_is_shown_to_tell_mediafinanz(
+    clerk_client, clerk
+):
+    changed = claim_of(clerk)
+    unchanged = claim_of(clerk)
+    changed.order.set_status("Complete")
+
+    overview = clerk_client.get(reverse("inkasso_oscar:orders")).content.decode()
+    assert 'id="inkasso-changed-count"' in overview
+    assert reverse("inkasso_oscar:claims") + "?changed=on" in overview
+    listed = clerk_client.get(reverse("inkasso_oscar:claims"), {"changed": "on"})
+    assert [claim.pk for claim in listed.context["claims"]] == [changed.pk]
+    assert "order changed in the shop" in listed.content.decode()
+    panel = clerk_client.get(
+        reverse("dashboard:order-detail", args=[changed.order.number])
+    ).content.decode()
+    assert 'id="inkasso-changed"' in panel
+    other = clerk_client.get(
+        reverse("dashboard:order-detail", args=[unchanged.order.number])
+    ).content.decode()
+    assert 'id="inkasso-changed"' not in other

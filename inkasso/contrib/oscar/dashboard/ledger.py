@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView
 
-from inkasso import display, imports, services
+from inkasso import display, imports, selectors, services
 from inkasso.admin.claims import recorded
 from inkasso.admin.withdraw import withdrawal_summary, withdrawn_message
 from inkasso.exceptions import InkassoError
@@ -61,6 +61,10 @@ class ClaimSearchForm(forms.Form):
     without_file_number = forms.BooleanField(
         label=gettext_lazy("Without file number"), required=False
     )
+    changed = forms.BooleanField(
+        label=gettext_lazy("Changed since the handover: tell mediafinanz"),
+        required=False,
+    )
 
     def filter(self, claims):
         """Return the claims the clerk searched for."""
@@ -79,6 +83,8 @@ class ClaimSearchForm(forms.Form):
             claims = claims.filter(state=self.cleaned_data["state"])
         if self.cleaned_data["without_file_number"]:
             claims = claims.filter(file_number="")
+        if self.cleaned_data["changed"]:
+            claims = claims.filter(pk__in=selectors.changed_claims().values("pk"))
         return claims
 
 
@@ -100,8 +106,15 @@ class ClaimsView(InkassoDashboardMixin, PagedMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(form=self.form, **kwargs)
-        for claim in context["claims"]:
+        claims = context["claims"]
+        changed = set(
+            selectors.changed_claims()
+            .filter(pk__in=[claim.pk for claim in claims])
+            .values_list("pk", flat=True)
+        )
+        for claim in claims:
             claim.debtor = imports.debtor_name(claim) or display.NO_VALUE
+            claim.changed = claim.pk in changed
         return context
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView, View
 
-from inkasso import selectors, services
+from inkasso import selection, selectors, services
 from inkasso.exceptions import InkassoError
 from inkasso.models import Handover
 
@@ -35,7 +35,12 @@ class OrdersView(InkassoDashboardMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         due, report = _check_due()
-        return super().get_context_data(due_count=len(due), report=report, **kwargs)
+        return super().get_context_data(
+            due_count=len(due),
+            report=report,
+            changed_count=selectors.changed_claims().count(),
+            **kwargs,
+        )
 
 
 class HandOverView(InkassoDashboardMixin, TemplateView):
@@ -45,10 +50,17 @@ class HandOverView(InkassoDashboardMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         due, report = _check_due()
-        return super().get_context_data(due_count=len(due), report=report, **kwargs)
+        # The orders shown, signed: the handover takes these and no order that
+        # became due after the page was shown.
+        token = selection.sign(user=self.request.user, order_ids=due)
+        return super().get_context_data(
+            due_count=len(due), report=report, selection=token, **kwargs
+        )
 
     def post(self, request, *args, **kwargs):
-        due = selectors.due_order_ids(today=timezone.localdate())
+        due = selection.unsign(
+            user=request.user, token=request.POST.get("selection", "")
+        )
         try:
             result = services.hand_over(
                 order_ids=due, source=Handover.Source.ADMIN, user=request.user
