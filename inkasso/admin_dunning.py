@@ -56,7 +56,8 @@ def send_reminders(modeladmin, request, queryset):
         except InkassoError as exc:
             modeladmin.message_user(request, str(exc), messages.ERROR)
             return None
-        _report(modeladmin, request, result)
+        for level, message in result.messages():
+            modeladmin.message_user(request, message, level)
         if result.postal_ids:
             response = HttpResponse(
                 sending.merged_pdf(result.postal_ids), content_type="application/pdf"
@@ -91,35 +92,6 @@ def send_reminders(modeladmin, request, queryset):
     return TemplateResponse(
         request, "admin/inkasso/send_reminders_confirmation.html", context
     )
-
-
-def _report(modeladmin, request, result: sending.SendResult) -> None:
-    if result.sent_count or result.pending_count:
-        modeladmin.message_user(
-            request,
-            ngettext(
-                "%(count)d letter was sent.",
-                "%(count)d letters were sent.",
-                result.sent_count + result.pending_count,
-            )
-            % {"count": result.sent_count + result.pending_count},
-            messages.SUCCESS,
-        )
-    for letter in result.letters:
-        if letter.status == Letter.Status.FAILED:
-            modeladmin.message_user(
-                request,
-                gettext(
-                    "The letter to order %(order)s failed (%(reason)s); it is "
-                    "sent again on the next run."
-                )
-                % {"order": letter.order_label, "reason": letter.failure_reason},
-                messages.ERROR,
-            )
-    if not (result.sent_count or result.pending_count or result.failed_count):
-        modeladmin.message_user(
-            request, gettext("No letter was due."), messages.WARNING
-        )
 
 
 class InkassoDunningAdminMixin:

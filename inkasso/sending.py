@@ -14,8 +14,10 @@ import datetime
 import io
 from collections.abc import Callable, Iterable
 
+from django.contrib.messages import ERROR, SUCCESS, WARNING
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import formats, letters, schedule
 from .adapters import get_order_model
@@ -62,6 +64,41 @@ class SendResult:
                 self.refused.append(item)
         else:
             self.waiting_count += 1
+
+    def messages(self) -> list[tuple[int, str]]:
+        """Say what was sent and which letter failed, for the clerk's pages."""
+        sent = self.sent_count + self.pending_count
+        said = []
+        if sent:
+            said.append(
+                (
+                    SUCCESS,
+                    ngettext(
+                        "%(count)d letter was sent.",
+                        "%(count)d letters were sent.",
+                        sent,
+                    )
+                    % {"count": sent},
+                )
+            )
+        for letter in self.letters:
+            if letter.status == Letter.Status.FAILED:
+                said.append(
+                    (
+                        ERROR,
+                        _(
+                            "The letter to order %(order)s failed (%(reason)s); it "
+                            "is sent again on the next run."
+                        )
+                        % {
+                            "order": letter.order_label,
+                            "reason": letter.failure_reason,
+                        },
+                    )
+                )
+        if not (sent or self.failed_count):
+            said.append((WARNING, _("No letter was due.")))
+        return said
 
 
 def send_letters(

@@ -6,29 +6,22 @@ as the admin's "send reminders" action and ``inkasso_remind`` do.
 
 from django.apps import apps
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from inkasso import reminders, sending
 from inkasso.conf import app_settings
-from inkasso.dunning_models import Letter
 from inkasso.exceptions import InkassoError
 from inkasso.forms import SendForm
 
 from . import REMINDERS_PERMISSION
+from .views import InkassoDashboardMixin
 
 
-class RemindersDashboardMixin(LoginRequiredMixin, PermissionRequiredMixin):
+class RemindersDashboardMixin(InkassoDashboardMixin):
     permission_required = REMINDERS_PERMISSION
-    login_url = "dashboard:login"
-
-    def has_permission(self):
-        return self.request.user.is_staff and super().has_permission()
 
 
 def _with_numbers(items: list) -> list[tuple]:
@@ -92,7 +85,8 @@ class RemindersView(RemindersDashboardMixin, TemplateView):
         except InkassoError as error:
             messages.error(request, str(error))
             return redirect("inkasso_oscar:reminders")
-        _report(request, result)
+        for level, message in result.messages():
+            messages.add_message(request, level, message)
         if result.postal_ids:
             response = HttpResponse(
                 sending.merged_pdf(result.postal_ids), content_type="application/pdf"
@@ -102,26 +96,3 @@ class RemindersView(RemindersDashboardMixin, TemplateView):
             )
             return response
         return redirect("inkasso_oscar:reminders")
-
-
-def _report(request, result: sending.SendResult) -> None:
-    """Say what was sent and which letter failed, as the admin action does."""
-    sent = result.sent_count + result.pending_count
-    if sent:
-        messages.success(
-            request,
-            ngettext("%(count)d letter was sent.", "%(count)d letters were sent.", sent)
-            % {"count": sent},
-        )
-    for letter in result.letters:
-        if letter.status == Letter.Status.FAILED:
-            messages.error(
-                request,
-                _(
-                    "The letter to order %(order)s failed (%(reason)s); it is "
-                    "sent again on the next run."
-                )
-                % {"order": letter.order_label, "reason": letter.failure_reason},
-            )
-    if not (sent or result.failed_count):
-        messages.warning(request, _("No letter was due."))
