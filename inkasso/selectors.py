@@ -242,6 +242,8 @@ def _with_ledger_dunning(reported: dict, keys: QuerySet) -> dict:
 
     A shop with its own dunning records keeps them; for the others, the
     letters that django-inkasso sent say when the last real Mahnung went out.
+    The claim data is the adapter's report for this check alone, so it is
+    filled in where it is.
     """
     missing = {
         pk
@@ -253,14 +255,9 @@ def _with_ledger_dunning(reported: dict, keys: QuerySet) -> dict:
     if not missing:
         return reported
     for pk, (sent_on, deadline) in schedule.last_mahnungen(keys).items():
-        if pk not in missing:
-            continue
-        claim = reported[pk]
-        reported[pk] = claim._replace(
-            data=dataclasses.replace(
-                claim.data, dunning_date=sent_on, dunning_deadline=deadline
-            )
-        )
+        if pk in missing:
+            data = reported[pk].data
+            data.dunning_date, data.dunning_deadline = sent_on, deadline
     return reported
 
 
