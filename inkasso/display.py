@@ -1,7 +1,8 @@
-"""How the admin shows money, days and times to a clerk, in the clerk's language.
+"""How the pages show money, days and times to a clerk, in the clerk's language.
 
 German: ``1.234,56 €``, ``03.11.2026``, ``03.11.2026 20:39``; English:
-``€1,234.56``, ``11/03/2026``. Times are local. The handover file never uses
+``€1,234.56``, ``11/03/2026``. Times are local. The admin and Oscar's
+dashboard both use these. The handover file never uses
 these: its formats are the contract's (``inkasso.contract``).
 """
 
@@ -9,7 +10,7 @@ import datetime
 from decimal import Decimal
 
 from django.utils import formats, timezone
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, pgettext
 
 NO_VALUE = "–"
 NBSP = "\u00a0"
@@ -39,3 +40,15 @@ def moment(value: datetime.datetime | None) -> str:
     if value is None:
         return NO_VALUE
     return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+
+
+# recorded() keeps its argument name "moment", which hides the function above.
+_moment = moment
+
+
+def recorded(moment, user) -> str:
+    """``03.11.2026 20:39 by clerk``."""
+    return gettext("%(date)s by %(user)s") % {
+        "date": _moment(moment),
+        "user": user or NO_VALUE,
+    }

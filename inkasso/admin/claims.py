@@ -142,8 +142,8 @@ class ClaimAdmin(WithdrawMixin, ImportMixin, LedgerAdmin):
                 (
                     display.day(payment.received_on),
                     display.money(payment.amount),
-                    recorded(payment.recorded_at, payment.recorded_by),
-                    recorded(payment.reported_at, payment.reported_by)
+                    display.recorded(payment.recorded_at, payment.recorded_by),
+                    display.recorded(payment.reported_at, payment.reported_by)
                     if payment.reported_at
                     else gettext("not reported yet"),
                 )
@@ -174,7 +174,9 @@ class ClaimAdmin(WithdrawMixin, ImportMixin, LedgerAdmin):
     def file_number_recorded(self, obj):
         if not obj.file_number_recorded_at:
             return display.NO_VALUE
-        return recorded(obj.file_number_recorded_at, obj.file_number_recorded_by)
+        return display.recorded(
+            obj.file_number_recorded_at, obj.file_number_recorded_by
+        )
 
     @admin.display(description=_("warnings"))
     def warning_count(self, obj):
@@ -273,14 +275,6 @@ class ClaimAdmin(WithdrawMixin, ImportMixin, LedgerAdmin):
         """Say what the import recorded and which invoice numbers were left out."""
         for level, message in result.messages():
             self.message_user(request, message, level)
-
-
-def recorded(moment, user) -> str:
-    """``03.11.2026 20:39 by clerk``."""
-    return gettext("%(date)s by %(user)s") % {
-        "date": display.moment(moment),
-        "user": user or display.NO_VALUE,
-    }
 
 
 def explained(header: str, value: str) -> str:

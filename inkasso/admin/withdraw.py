@@ -7,11 +7,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 
-from .. import display, services
+from .. import services
 from ..exceptions import InkassoError
 from ..forms import WithdrawForm
-from ..imports import debtor_name
 from ..models import Claim
+from ..withdrawal import withdrawal_summary, withdrawn_message
 from .common import can_hand_over
 
 
@@ -76,26 +76,3 @@ class WithdrawMixin:
             "summary": withdrawal_summary(claim),
         }
         return TemplateResponse(request, self.get_withdraw_template(), context)
-
-
-def withdrawal_summary(claim: Claim) -> list[tuple[str, str]]:
-    """The claim as the withdrawal page shows it: label and value."""
-    return [
-        (gettext("Invoice number"), claim.invoice_number),
-        (gettext("Debtor"), debtor_name(claim) or display.NO_VALUE),
-        (gettext("Amount"), display.money(claim.amount)),
-        (gettext("Still open"), display.money(services.remaining_amount(claim))),
-        (gettext("Handed over on"), display.day(claim.handover.created_at)),
-        (
-            gettext("mediafinanz file number"),
-            claim.file_number or gettext("not recorded yet"),
-        ),
-    ]
-
-
-def withdrawn_message(claim: Claim) -> str:
-    """What a clerk is told once the claim is withdrawn."""
-    return gettext(
-        "The claim %(claim)s was withdrawn. Tell mediafinanz as well. The order "
-        "is not handed over again unless you select it yourself."
-    ) % {"claim": claim}

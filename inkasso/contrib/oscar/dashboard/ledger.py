@@ -17,11 +17,10 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView
 
 from inkasso import display, imports, selectors, services
-from inkasso.admin.claims import recorded
-from inkasso.admin.withdraw import withdrawal_summary, withdrawn_message
 from inkasso.exceptions import InkassoError
 from inkasso.forms import ClaimFileNumberForm, DirectPaymentForm, WithdrawForm
 from inkasso.models import Claim, DirectPayment, Handover
+from inkasso.withdrawal import withdrawal_summary, withdrawn_message
 
 from .views import InkassoDashboardMixin
 
@@ -145,7 +144,7 @@ class ClaimView(ClaimMixin, TemplateView):
         return super().get_context_data(
             debtor=imports.debtor_name(claim) or display.NO_VALUE,
             remaining=services.remaining_amount(claim),
-            file_number_recorded=recorded(
+            file_number_recorded=display.recorded(
                 claim.file_number_recorded_at, claim.file_number_recorded_by
             )
             if claim.file_number_recorded_at
@@ -153,8 +152,8 @@ class ClaimView(ClaimMixin, TemplateView):
             payments=[
                 (
                     payment,
-                    recorded(payment.recorded_at, payment.recorded_by),
-                    recorded(payment.reported_at, payment.reported_by)
+                    display.recorded(payment.recorded_at, payment.recorded_by),
+                    display.recorded(payment.reported_at, payment.reported_by)
                     if payment.reported_at
                     else None,
                 )
