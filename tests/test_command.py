@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from inkasso import selectors, services
 from inkasso.exceptions import DatabaseBusy
@@ -85,7 +85,7 @@ def test_dry_run_reports_records_nothing_and_exits_as_the_handover_would(tmp_pat
     assert messages == (
         f"Refused order {broken.number}: No dunning letter (Mahnung) has been "
         "recorded.\n"
-        "Dry run: 1 orders would be handed over, 1 refused. Nothing was recorded.\n"
+        "Dry run: 1 order would be handed over, 1 refused. Nothing was recorded.\n"
     )
     assert not output.exists()
     assert Handover.objects.count() == 0
@@ -98,6 +98,23 @@ def test_a_dry_run_without_refusals_exits_zero():
     assert data == b""
     assert messages == (
         "Dry run: 2 orders would be handed over, 0 refused. Nothing was recorded.\n"
+    )
+
+
+def test_a_german_shop_reads_the_whole_report_in_german(tmp_path):
+    # With LANGUAGE_CODE "de", the reasons were German and the lines around
+    # them English ("Refused order 7: Es wurde keine Mahnung …").
+    DueOrderFactory()
+    broken = DueOrderFactory(letter=None)
+
+    with translation.override("de"):
+        error, messages = failing_export("--dry-run")
+
+    assert str(error) == "1 von 2 anstehenden Bestellungen würden abgelehnt."
+    assert messages == (
+        f"Bestellung {broken.number} abgelehnt: Es ist keine Mahnung erfasst.\n"
+        "Probelauf: 1 Bestellung würde übergeben, 1 abgelehnt. Es wurde nichts "
+        "eingetragen.\n"
     )
 
 

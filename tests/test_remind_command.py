@@ -10,7 +10,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from inkasso import reminders, selectors, sending, services
@@ -83,7 +83,7 @@ def test_a_due_letter_is_emailed_with_text_html_and_pdf_and_recorded_as_sent():
     )
     assert bytes(letter.pdf) == pdf
     assert f"Order {order.number}: Payment reminder to kaethe@example.de" in err
-    assert "1 letters sent, 0 queued, 0 failed, 0 refused" in err
+    assert "1 letter sent, 0 queued, 0 failed, 0 refused" in err
 
 
 @pytest.mark.django_db
@@ -164,10 +164,26 @@ def test_dry_run_says_what_would_be_sent_and_records_nothing():
     code, err, out = remind("--dry-run", "--today", day(7))
 
     assert code == 0
-    assert f"Order {order.number}: Payment reminder by email, deadline" in err
-    assert "Dry run: 1 letters would be sent, 0 refused" in err
+    assert f"Order {order.number}: Payment reminder by e-mail, deadline" in err
+    assert "Dry run: 1 letter would be sent, 0 refused" in err
     assert out == b""
     assert Letter.objects.count() == 0 and mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_german_shop_reads_the_dry_run_in_german():
+    order = unpaid_order()
+
+    with translation.override("de"):
+        code, err, out = remind("--dry-run", "--today", day(7))
+
+    assert (code, err) == (
+        0,
+        f"Bestellung {order.number}: Zahlungserinnerung per E-Mail, Frist "
+        "01.11.2026.\n"
+        "Probelauf: 1 Schreiben würde versandt, 0 abgelehnt, bei 0 Bestellungen "
+        "ist heute nichts fällig. Es wurde nichts eingetragen.\n",
+    )
 
 
 @pytest.mark.django_db

@@ -22,13 +22,17 @@ from collections.abc import Iterable
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, InterfaceError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from inkasso.exceptions import InkassoError
 
 DONE = 0
 REFUSED = 1
 FAILED = 2
-RETRY = "Try again in a minute; if it persists, check DATABASES in the settings."
+RETRY = gettext_lazy(
+    "Try again in a minute; if it persists, check DATABASES in the settings."
+)
 
 
 class Refused(CommandError):
@@ -60,12 +64,13 @@ class InkassoCommand(BaseCommand):
             raise CommandError(str(exc), returncode=FAILED) from exc
         except (DatabaseError, InterfaceError) as exc:
             raise CommandError(
-                f"The database cannot be used: {first_line(exc)}. {RETRY}",
+                _("The database cannot be used: %(error)s. %(retry)s")
+                % {"error": first_line(exc), "retry": RETRY},
                 returncode=FAILED,
             ) from exc
 
     @contextlib.contextmanager
-    def progress(self, total, description, unit=" orders"):
+    def progress(self, total, description, unit=None):
         """Yield a function that advances a progress bar on a terminal, or None.
 
         The bar goes to standard error and only when that is a terminal: in
@@ -83,7 +88,7 @@ class InkassoCommand(BaseCommand):
         with tqdm(
             total=total,
             desc=description,
-            unit=unit,
+            unit=" " + (unit or _("orders")),
             file=self.stderr._out,
             leave=False,
             dynamic_ncols=True,

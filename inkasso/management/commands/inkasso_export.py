@@ -4,6 +4,9 @@ from collections.abc import Iterator
 from django.core.management.base import CommandError
 from django.db import DatabaseError, InterfaceError
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from inkasso import contract, selectors, services
 from inkasso.management.base import FAILED, InkassoCommand, Refused, first_line
@@ -46,19 +49,20 @@ class Command(InkassoCommand):
             return
         if encoding and (problem := contract.encoding_problem(encoding)):
             raise CommandError(
-                f"The file encoding {encoding!r} cannot be used: {problem}.",
+                _("The file encoding %(encoding)r cannot be used: %(problem)s.")
+                % {"encoding": encoding, "problem": problem},
                 returncode=FAILED,
             )
         today = timezone.localdate()
         order_ids = selectors.due_order_ids(today=today)
         if not order_ids:
-            self.stderr.write("No orders are due for handover.")
+            self.stderr.write(_("No orders are due for handover."))
             return
         if dry_run:
             self._dry_run(order_ids, today=today, encoding=encoding)
             return
         try:
-            with self.progress(len(order_ids), "Handing over") as update:
+            with self.progress(len(order_ids), _("Handing over")) as update:
                 result = services.hand_over(
                     order_ids=order_ids,
                     source=Handover.Source.COMMAND,
@@ -68,15 +72,29 @@ class Command(InkassoCommand):
                 )
         except (DatabaseError, InterfaceError) as exc:
             raise CommandError(
-                f"The database failed during the handover ({first_line(exc)}); "
-                "nothing was handed over.",
+                _(
+                    "The database failed during the handover (%(error)s); "
+                    "nothing was handed over."
+                )
+                % {"error": first_line(exc)},
                 returncode=FAILED,
             ) from exc
         refused = self._report(result.report)
         if result.handover:
             self.stderr.write(
-                f"Handover {result.handover.pk}: {result.count} claims, "
-                f"{result.handover.file_size} bytes, sha256 {result.handover.sha256}."
+                ngettext(
+                    "Handover %(handover)s: %(count)d claim, %(size)d bytes, "
+                    "sha256 %(sha256)s.",
+                    "Handover %(handover)s: %(count)d claims, %(size)d bytes, "
+                    "sha256 %(sha256)s.",
+                    result.count,
+                )
+                % {
+                    "handover": result.handover.pk,
+                    "count": result.count,
+                    "size": result.handover.file_size,
+                    "sha256": result.handover.sha256,
+                }
             )
             self._write(
                 selectors.handover_file(result.handover),
@@ -84,36 +102,60 @@ class Command(InkassoCommand):
                 handover_id=result.handover.pk,
             )
         if refused:
-            raise Refused(f"{refused} of {len(order_ids)} due orders were refused.")
+            raise Refused(
+                ngettext(
+                    "%(refused)d of %(count)d due order was refused.",
+                    "%(refused)d of %(count)d due orders were refused.",
+                    len(order_ids),
+                )
+                % {"refused": refused, "count": len(order_ids)}
+            )
 
     def _recorded(self, pk):
         try:
             handover = Handover.objects.get(pk=pk)
         except Handover.DoesNotExist:
             raise CommandError(
-                f"There is no handover {pk}.", returncode=FAILED
+                _("There is no handover %(handover)s.") % {"handover": pk},
+                returncode=FAILED,
             ) from None
         if handover.purged_at:
             raise CommandError(
-                f"The file of handover {pk} was deleted on "
-                f"{handover.purged_at:%Y-%m-%d}, when its retention ended "
-                "(INKASSO_RETENTION_YEARS); no copy is kept.",
+                _(
+                    "The file of handover %(handover)s was deleted on %(date)s, "
+                    "when its retention ended (INKASSO_RETENTION_YEARS); no copy "
+                    "is kept."
+                )
+                % {"handover": pk, "date": f"{handover.purged_at:%Y-%m-%d}"},
                 returncode=FAILED,
             )
         return selectors.handover_file(handover)
 
     def _dry_run(self, order_ids, *, today, encoding):
-        with self.progress(len(order_ids), "Checking") as update:
+        with self.progress(len(order_ids), _("Checking")) as update:
             report = selectors.check_orders(
                 order_ids=order_ids, today=today, encoding=encoding, progress=update
             )
         refused = self._report(report)
         self.stderr.write(
-            f"Dry run: {report.accepted_count} orders would be handed over, "
-            f"{refused} refused. Nothing was recorded."
+            ngettext(
+                "Dry run: %(accepted)d order would be handed over, %(refused)d "
+                "refused. Nothing was recorded.",
+                "Dry run: %(accepted)d orders would be handed over, %(refused)d "
+                "refused. Nothing was recorded.",
+                report.accepted_count,
+            )
+            % {"accepted": report.accepted_count, "refused": refused}
         )
         if refused:
-            raise Refused(f"{refused} of {len(order_ids)} due orders would be refused.")
+            raise Refused(
+                ngettext(
+                    "%(refused)d of %(count)d due order would be refused.",
+                    "%(refused)d of %(count)d due orders would be refused.",
+                    len(order_ids),
+                )
+                % {"refused": refused, "count": len(order_ids)}
+            )
 
     def _report(self, report):
         """List the refused orders and the warnings; return how many were refused.
@@ -125,21 +167,48 @@ class Command(InkassoCommand):
         for claim in report.refused:
             if claim.claimed_by is None:
                 self.stderr.write(
-                    f"Refused order {claim.label}: {' '.join(claim.errors)}"
+                    _("Refused order %(order)s: %(reasons)s")
+                    % {"order": claim.label, "reasons": " ".join(claim.errors)}
                 )
         refused = report.refused_count - report.already_claimed.total()
         listed = sum(claim.claimed_by is None for claim in report.refused)
         if refused > listed:
-            self.stderr.write(f"... and {refused - listed} more orders refused.")
+            self.stderr.write(
+                ngettext(
+                    "... and %(count)d more order refused.",
+                    "... and %(count)d more orders refused.",
+                    refused - listed,
+                )
+                % {"count": refused - listed}
+            )
         for handover, count in sorted(report.already_claimed.items()):
-            orders = "1 order was" if count == 1 else f"{count:,} orders were"
-            self.stderr.write(f"{orders} handed over meanwhile by handover {handover}.")
+            self.stderr.write(
+                ngettext(
+                    "%(count)s order was handed over meanwhile by handover "
+                    "%(handover)s.",
+                    "%(count)s orders were handed over meanwhile by handover "
+                    "%(handover)s.",
+                    count,
+                )
+                % {
+                    "count": number_format(count, force_grouping=True),
+                    "handover": handover,
+                }
+            )
         for claim in report.warned:
             self.stderr.write(
-                f"Warning for order {claim.label}: {' '.join(claim.warnings)}"
+                _("Warning for order %(order)s: %(warnings)s")
+                % {"order": claim.label, "warnings": " ".join(claim.warnings)}
             )
         if more := report.warned_count - len(report.warned):
-            self.stderr.write(f"... and {more} more orders with warnings.")
+            self.stderr.write(
+                ngettext(
+                    "... and %(count)d more order with warnings.",
+                    "... and %(count)d more orders with warnings.",
+                    more,
+                )
+                % {"count": more}
+            )
         return refused
 
     def _write(self, chunks: Iterator[bytes], output, *, handover_id):
@@ -164,9 +233,16 @@ class Command(InkassoCommand):
                 + ["-o", f"handover-{handover_id}.csv" if to_stdout else output]
             )
             raise CommandError(
-                f"Cannot write {'standard output' if to_stdout else output} "
-                f"({reason}), but handover {handover_id} is recorded; "
-                f"`{again}` writes it again.",
+                _(
+                    "Cannot write %(target)s (%(reason)s), but handover "
+                    "%(handover)s is recorded; `%(again)s` writes it again."
+                )
+                % {
+                    "target": _("standard output") if to_stdout else output,
+                    "reason": reason,
+                    "handover": handover_id,
+                    "again": again,
+                },
                 returncode=FAILED,
             ) from exc
         finally:

@@ -3,6 +3,8 @@ import datetime
 
 from django.core.management.base import CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from inkasso import purge
 from inkasso.conf import app_settings
@@ -14,12 +16,8 @@ def iso_date(value: str) -> datetime.date:
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{value!r} is not a date like 2026-01-31"
+            _("%(value)r is not a date like 2026-01-31") % {"value": value}
         ) from None
-
-
-def counted(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 class Command(InkassoCommand):
@@ -46,23 +44,48 @@ class Command(InkassoCommand):
         years = app_settings.RETENTION_YEARS
         if not isinstance(years, int) or isinstance(years, bool) or years < 1:
             raise CommandError(
-                "INKASSO_RETENTION_YEARS must be a whole number of years, 1 or more.",
+                _(
+                    "INKASSO_RETENTION_YEARS must be a whole number of years, "
+                    "1 or more."
+                ),
                 returncode=FAILED,
             )
         result = purge.purge(today=today or timezone.localdate(), dry_run=dry_run)
         if result.before is None:
-            self.stderr.write(f"Nothing to purge: the retention is {years} years.")
+            self.stderr.write(
+                ngettext(
+                    "Nothing to purge: the retention is %(years)d year.",
+                    "Nothing to purge: the retention is %(years)d years.",
+                    years,
+                )
+                % {"years": years}
+            )
             return
         before = f"{timezone.localtime(result.before):%Y-%m-%d}"
         if not result.handovers:
-            self.stderr.write(f"Nothing to purge: no handover before {before}.")
+            self.stderr.write(
+                _("Nothing to purge: no handover before %(date)s.") % {"date": before}
+            )
             return
-        what = (
-            f"{counted(result.handovers, 'handover')} from before {before}: "
-            f"{counted(result.file_parts, 'file part')} and the personal data of "
-            f"{counted(result.claims, 'claim')}"
-        )
+        what = _(
+            "%(handovers)s from before %(date)s: %(file_parts)s and the personal "
+            "data of %(claims)s"
+        ) % {
+            "handovers": ngettext(
+                "%(count)d handover", "%(count)d handovers", result.handovers
+            )
+            % {"count": result.handovers},
+            "date": before,
+            "file_parts": ngettext(
+                "%(count)d file part", "%(count)d file parts", result.file_parts
+            )
+            % {"count": result.file_parts},
+            "claims": ngettext("%(count)d claim", "%(count)d claims", result.claims)
+            % {"count": result.claims},
+        }
         if dry_run:
-            self.stderr.write(f"Dry run, nothing deleted. To purge: {what}.")
+            self.stderr.write(
+                _("Dry run, nothing deleted. To purge: %(what)s.") % {"what": what}
+            )
         else:
-            self.stderr.write(f"Purged {what}.")
+            self.stderr.write(_("Purged %(what)s.") % {"what": what})

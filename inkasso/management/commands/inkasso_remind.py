@@ -4,6 +4,8 @@ import datetime
 from django.core.management.base import CommandError
 from django.db import DatabaseError, InterfaceError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from inkasso import contract, reminders, sending
 from inkasso.exceptions import InkassoError
@@ -59,7 +61,7 @@ class Command(InkassoCommand):
         order_ids = reminders.reminder_order_ids(today=today)
         try:
             with self.progress(
-                len(order_ids), "Checking" if dry_run else "Sending"
+                len(order_ids), _("Checking") if dry_run else _("Sending")
             ) as update:
                 result = sending.send_letters(
                     order_ids,
@@ -80,46 +82,100 @@ class Command(InkassoCommand):
             )
         if result.refused_count:
             raise Refused(
-                f"{result.refused_count} of {len(order_ids)} orders need a letter "
-                "that could not be sent."
+                ngettext(
+                    "%(refused)d of %(count)d order needs a letter that could not "
+                    "be sent.",
+                    "%(refused)d of %(count)d orders need a letter that could not "
+                    "be sent.",
+                    len(order_ids),
+                )
+                % {"refused": result.refused_count, "count": len(order_ids)}
             )
 
     def _report(self, result, *, dry_run):
         if dry_run:
             for item in result.due:
                 self.stderr.write(
-                    f"Order {item.label}: {item.level.name} by {item.channel}, "
-                    f"deadline {contract.format_date(item.deadline)}."
+                    _("Order %(order)s: %(letter)s %(recipient)s, deadline %(date)s.")
+                    % {
+                        "order": item.label,
+                        "letter": item.level.name,
+                        "recipient": _("by post")
+                        if item.channel == "post"
+                        else _("by e-mail"),
+                        "date": contract.format_date(item.deadline),
+                    }
                 )
         for letter in result.letters:
-            where = letter.email or "post"
-            line = f"Order {letter.order_label}: {letter.level_name} to {where}"
+            values = {
+                "order": letter.order_label,
+                "letter": letter.level_name,
+                "recipient": _("to %(email)s") % {"email": letter.email}
+                if letter.email
+                else _("by post"),
+                "reason": letter.failure_reason,
+                "date": contract.format_date(letter.deadline),
+            }
             if letter.status == letter.Status.FAILED:
-                line += f" failed ({letter.failure_reason}); tried again next run."
+                line = _(
+                    "Order %(order)s: %(letter)s %(recipient)s failed (%(reason)s); "
+                    "tried again next run."
+                )
             elif letter.status == letter.Status.PENDING:
-                line += " queued."
+                line = _("Order %(order)s: %(letter)s %(recipient)s queued.")
             else:
-                line += f", deadline {contract.format_date(letter.deadline)}."
-            self.stderr.write(line)
+                line = _(
+                    "Order %(order)s: %(letter)s %(recipient)s, deadline %(date)s."
+                )
+            self.stderr.write(line % values)
         shown = len(result.due) if dry_run else len(result.letters)
         if more := result.due_count - shown:
-            self.stderr.write(f"... and {more} more letters.")
-        for item in result.refused:
-            self.stderr.write(f"Refused order {item.label}: {' '.join(item.reasons)}")
-        if more := result.refused_count - len(result.refused):
-            self.stderr.write(f"... and {more} more orders refused.")
-        if dry_run:
             self.stderr.write(
-                f"Dry run: {result.due_count} letters would be sent, "
-                f"{result.refused_count} refused, {result.waiting_count} orders "
-                "have nothing due today. Nothing was recorded."
+                ngettext(
+                    "... and %(count)d more letter.",
+                    "... and %(count)d more letters.",
+                    more,
+                )
+                % {"count": more}
+            )
+        for item in result.refused:
+            self.stderr.write(
+                _("Refused order %(order)s: %(reasons)s")
+                % {"order": item.label, "reasons": " ".join(item.reasons)}
+            )
+        if more := result.refused_count - len(result.refused):
+            self.stderr.write(
+                ngettext(
+                    "... and %(count)d more order refused.",
+                    "... and %(count)d more orders refused.",
+                    more,
+                )
+                % {"count": more}
+            )
+        counts = {
+            "letters": result.due_count if dry_run else result.sent_count,
+            "pending": result.pending_count,
+            "failed": result.failed_count,
+            "refused": result.refused_count,
+            "waiting": result.waiting_count,
+        }
+        if dry_run:
+            line = ngettext(
+                "Dry run: %(letters)d letter would be sent, %(refused)d refused, "
+                "%(waiting)d orders have nothing due today. Nothing was recorded.",
+                "Dry run: %(letters)d letters would be sent, %(refused)d refused, "
+                "%(waiting)d orders have nothing due today. Nothing was recorded.",
+                counts["letters"],
             )
         else:
-            self.stderr.write(
-                f"{result.sent_count} letters sent, {result.pending_count} queued, "
-                f"{result.failed_count} failed, {result.refused_count} refused, "
-                f"{result.waiting_count} orders have nothing due today."
+            line = ngettext(
+                "%(letters)d letter sent, %(pending)d queued, %(failed)d failed, "
+                "%(refused)d refused, %(waiting)d orders have nothing due today.",
+                "%(letters)d letters sent, %(pending)d queued, %(failed)d failed, "
+                "%(refused)d refused, %(waiting)d orders have nothing due today.",
+                counts["letters"],
             )
+        self.stderr.write(line % counts)
 
     def _write(self, data: bytes, output, *, count: int):
         """Write the postal letters' PDF, whole or not at all.
@@ -132,13 +188,21 @@ class Command(InkassoCommand):
             self.write_output([data], output)
         except (OSError, DatabaseError, InterfaceError) as exc:
             reason = getattr(exc, "strerror", None) or first_line(exc)
-            letters = f"{count} postal letters are"
-            if count == 1:
-                letters = "1 postal letter is"
             raise CommandError(
-                f"Cannot write {'standard output' if to_stdout else output} "
-                f"({reason}), but {letters} recorded as sent; the admin's "
-                "dunning letters have each one's PDF.",
+                ngettext(
+                    "Cannot write %(target)s (%(reason)s), but %(count)d postal "
+                    "letter is recorded as sent; the admin's dunning letters have "
+                    "each one's PDF.",
+                    "Cannot write %(target)s (%(reason)s), but %(count)d postal "
+                    "letters are recorded as sent; the admin's dunning letters "
+                    "have each one's PDF.",
+                    count,
+                )
+                % {
+                    "target": _("standard output") if to_stdout else output,
+                    "reason": reason,
+                    "count": count,
+                },
                 returncode=FAILED,
             ) from exc
 
@@ -148,5 +212,5 @@ def _date(value: str) -> datetime.date:
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{value!r} is not a date like 2026-12-01."
+            _("%(value)r is not a date like 2026-12-01.") % {"value": value}
         ) from None
