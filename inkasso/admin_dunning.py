@@ -25,7 +25,6 @@ from .dunning_models import DunningStop, Letter
 from .exceptions import InkassoError
 from .forms import SendForm
 
-PREVIEW_LIMIT = 200
 PERMISSION = "inkasso.send_reminders"
 
 
@@ -69,12 +68,15 @@ def send_reminders(modeladmin, request, queryset):
         return None
 
     channel = form["channel"].value() or app_settings.DUNNING_CHANNEL
-    due, refused = [], []
-    for chunk in reminders.next_letters(order_ids, today=today, channel=channel):
-        for item in chunk:
-            target = due if item.ok else refused
-            if len(target) < PREVIEW_LIMIT:
-                target.append(item)
+    try:
+        # The page's figures are those of the run it confirms, as on the
+        # command's dry run and Oscar's reminders page.
+        preview = sending.send_letters(
+            order_ids, today=today, channel=channel, dry_run=True
+        )
+    except InkassoError as exc:
+        modeladmin.message_user(request, str(exc), messages.ERROR)
+        return None
     opts = modeladmin.model._meta
     context = {
         **modeladmin.admin_site.each_context(request),
@@ -82,8 +84,7 @@ def send_reminders(modeladmin, request, queryset):
         "opts": opts,
         "form": form,
         "channel": channel,
-        "due": due,
-        "refused": refused,
+        "preview": preview,
         "order_ids": order_ids,
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         "action_name": "send_reminders",

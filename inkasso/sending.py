@@ -65,6 +65,16 @@ class SendResult:
         else:
             self.waiting_count += 1
 
+    @property
+    def due_more(self) -> int:
+        """Return how many due letters there are beyond those kept in ``due``."""
+        return self.due_count - len(self.due)
+
+    @property
+    def refused_more(self) -> int:
+        """Return how many refused orders there are beyond those in ``refused``."""
+        return self.refused_count - len(self.refused)
+
     def messages(self) -> list[tuple[int, str]]:
         """Say what was sent and which letter failed, for the clerk's pages."""
         sent = self.sent_count + self.pending_count

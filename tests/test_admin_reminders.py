@@ -1,6 +1,7 @@
 """The reminders in the admin: the send action, the order page, the ledger, who may."""
 
 import datetime
+import functools
 import io
 
 import pytest
@@ -10,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from inkasso import display, sending
 from inkasso.models import DunningStop, Letter
 from tests.factories import DueOrderFactory
 from tests.users import UserFactory
@@ -62,6 +64,29 @@ def test_the_confirmation_page_says_which_letter_each_order_gets_and_why_not(
     assert "Payment reminder" in page
     assert "There is no e-mail address to send the letter to." in page
     assert Letter.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_confirmation_page_counts_every_letter_and_shows_money_as_the_admin_does(
+    sender_client, monkeypatch
+):
+    # The page listed the first 200 letters and said "200 orders get a letter"
+    # for more; amounts read "12.50 EUR" beside the admin's "€12.50".
+    monkeypatch.setattr(
+        sending, "SendResult", functools.partial(sending.SendResult, keep=1)
+    )
+    due = [overdue_order() for _ in range(3)]
+    no_email = [overdue_order(customer__email="") for _ in range(2)]
+
+    response = action(sender_client, [*due, *no_email])
+
+    page = response.content.decode()
+    assert "3 orders get a letter now." in page
+    assert "… and 2 more." in page  # letters
+    assert "… and 1 more." in page  # orders without a letter
+    [shown] = response.context["preview"].due
+    assert display.money(shown.amount) in page
+    assert " EUR" not in page
 
 
 @pytest.mark.django_db

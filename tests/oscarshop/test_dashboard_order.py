@@ -1,5 +1,7 @@
 """The Inkasso panel on the dashboard's order page, and sending reminders there."""
 
+import functools
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -137,6 +139,26 @@ def test_the_reminders_page_lists_the_letters_due_and_sends_them(dunning_client)
     assert response.status_code == 302
     assert list(Letter.objects.values_list("order_id", flat=True)) == [due.pk]
     assert len(mail.outbox) == 1
+
+
+def test_the_reminders_page_says_how_many_more_it_does_not_list(
+    dunning_client, monkeypatch
+):
+    # The page lists the first letters and refusals (1,000 each); it said
+    # nothing of the others.
+    monkeypatch.setattr(
+        sending, "SendResult", functools.partial(sending.SendResult, keep=1)
+    )
+    for _ in range(3):
+        create_order(mahnung=None, status="Being processed")
+    for _ in range(2):
+        create_order(mahnung=None, status="Being processed", guest_email="")
+
+    page = dunning_client.get(reverse("inkasso_oscar:reminders")).content.decode()
+
+    assert "3 orders get a letter now." in page
+    assert "… and 2 more." in page  # letters
+    assert "… and 1 more." in page  # orders without a letter
 
 
 def test_another_channel_than_the_previews_shows_its_letters_before_any_is_sent(
