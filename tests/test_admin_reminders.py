@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -87,6 +88,21 @@ def test_the_confirmation_page_counts_every_letter_and_shows_money_as_the_admin_
     [shown] = response.context["preview"].due
     assert display.money(shown.amount) in page
     assert " EUR" not in page
+
+
+@pytest.mark.django_db
+def test_the_action_says_what_is_missing_before_it_asks_to_confirm(
+    sender_client, settings
+):
+    # The preview showed letters that "Yes, send" then refused to send.
+    del settings.INKASSO_CREDITOR
+    order = overdue_order()
+
+    response = action(sender_client, [order])
+
+    assert response.status_code == 302
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert message.startswith("Set INKASSO_CREDITOR to the shop")
 
 
 @pytest.mark.django_db
