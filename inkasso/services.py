@@ -2,34 +2,33 @@
 
 Each service checks its own preconditions and raises an
 :class:`~inkasso.exceptions.InkassoError` when a rule refuses; the admin and
-the commands turn it into a message.
+the commands turn it into a message. The file's bytes are written by
+:mod:`inkasso.file_parts`, and the waiting for locks is :mod:`inkasso.locking`'s.
 """
 
 import codecs
-import contextlib
-import csv
 import dataclasses
 import datetime
-import hashlib
-import io
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from . import contract, validators
 from .adapters import get_adapter, get_order_model
 from .conf import app_settings
 from .exceptions import ClaimError, DatabaseBusy, HandoverError, InkassoError
-from .models import Claim, DirectPayment, Handover, HandoverFilePart
+from .file_parts import PART_SIZE as PART_SIZE  # re-exported; the writer reads it there
+from .file_parts import FileWriter
+from .locking import HANDOVER_BUSY, LEDGER_BUSY, ledger_transaction, lock_orders
+from .models import Claim, DirectPayment, Handover
 from .resources import get_resource
-from .selectors import CheckedClaim, CheckReport, batched, checked_claims
+from .selectors import CheckedClaim, CheckReport, checked_claims
 
 __all__ = [
     "ClaimError",
@@ -45,17 +44,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-PART_SIZE = 1 << 20
-
-HANDOVER_BUSY = gettext_lazy(
-    "Another handover is being recorded right now; nothing was handed over. "
-    "Try again in a minute."
-)
-LEDGER_BUSY = gettext_lazy(
-    "Another change is being recorded right now; nothing was recorded. "
-    "Try again in a minute."
-)
 
 
 @dataclasses.dataclass
@@ -76,118 +64,6 @@ class HandoverResult:
     @property
     def warned(self) -> list[CheckedClaim]:
         return self.report.warned
-
-
-class _FileWriter:
-    """Write CSV rows into a handover's file parts, hashing as it goes."""
-
-    def __init__(self, handover: Handover, encoding: str):
-        self.handover = handover
-        self.encoder = codecs.getincrementalencoder(encoding)()
-        self.text = io.StringIO()
-        self.csv = csv.writer(self.text, dialect=contract.HandoverDialect)
-        self.pending = bytearray()
-        self.sha256 = hashlib.sha256()
-        self.size = 0
-        self.index = 0
-
-    def writerow(self, values: Sequence[str]) -> str:
-        """Write one row to the file; return its line, without the line end."""
-        self.text.seek(0)
-        self.text.truncate()
-        self.csv.writerow(values)
-        line = self.text.getvalue()
-        self._add(self.encoder.encode(line))
-        return line[: -len(contract.HandoverDialect.lineterminator)]
-
-    def close(self) -> None:
-        self._add(self.encoder.encode("", final=True))
-        if self.pending:
-            self._save_part()
-
-    def _add(self, data: bytes) -> None:
-        self.pending += data
-        self.sha256.update(data)
-        self.size += len(data)
-        if len(self.pending) >= PART_SIZE:
-            self._save_part()
-
-    def _save_part(self) -> None:
-        HandoverFilePart.objects.create(
-            handover=self.handover, index=self.index, data=bytes(self.pending)
-        )
-        self.index += 1
-        self.pending.clear()
-
-
-def _waited_too_long(exc: OperationalError) -> bool:
-    """Whether the database gave up waiting for a lock, and nothing else failed."""
-    # SQLite: SQLITE_BUSY (5, "database is locked"), maybe as an extended code.
-    # PostgreSQL: lock_not_available; psycopg 3 names it sqlstate, psycopg2 pgcode.
-    cause = exc.__cause__
-    code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
-    return getattr(cause, "sqlite_errorcode", 0) & 0xFF == 5 or code == "55P03"
-
-
-@contextlib.contextmanager
-def _sqlite_busy_timeout(milliseconds: int):
-    """On SQLite, wait at most this long for the write lock within the block."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    # The busy timeout belongs to the connection and outlives the transaction,
-    # so the host's DATABASES OPTIONS "timeout" is put back afterwards.
-    connection.ensure_connection()
-    sqlite = connection.connection
-    previous = sqlite.execute("PRAGMA busy_timeout").fetchone()[0]
-    sqlite.execute(f"PRAGMA busy_timeout = {milliseconds:d}")
-    try:
-        yield
-    finally:
-        if connection.connection is sqlite:
-            sqlite.execute(f"PRAGMA busy_timeout = {previous:d}")
-
-
-@contextlib.contextmanager
-def _ledger_transaction(busy_message):
-    """Run the block in one transaction that waits for locks a limited time.
-
-    Whoever comes second to a lock (a handover of thousands of orders holds
-    its locks for seconds) waits up to ``INKASSO_LOCK_TIMEOUT`` and then gets
-    :class:`DatabaseBusy` with ``busy_message``, and nothing is recorded.
-    """
-    milliseconds = max(1, round(app_settings.LOCK_TIMEOUT * 1000))
-    try:
-        with _sqlite_busy_timeout(milliseconds), transaction.atomic():
-            if connection.vendor == "postgresql":
-                # Like SET LOCAL: it ends with the (outermost) transaction.
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT set_config('lock_timeout', %s, true)",
-                        [f"{milliseconds}ms"],
-                    )
-            yield
-    except OperationalError as exc:
-        if not _waited_too_long(exc):
-            raise
-        logger.warning("Gave up waiting for a lock after %d ms: %s", milliseconds, exc)
-        raise DatabaseBusy(str(busy_message)) from exc
-
-
-def _lock_orders(order_ids: list) -> None:
-    # Two clerks (or a clerk and cron) handing over the same orders: the second
-    # waits here until the first commits, then sees its claims and refuses.
-    # Locking in key order keeps concurrent handovers free of deadlocks.
-    if not connection.features.has_select_for_update:
-        return
-    model = get_order_model()
-    for chunk in batched(order_ids, app_settings.CHUNK_SIZE):
-        list(
-            model._default_manager.filter(pk__in=chunk)
-            .order_by("pk")
-            .select_for_update()
-            .values_list("pk", flat=True)
-        )
 
 
 def hand_over(
@@ -225,12 +101,12 @@ def hand_over(
     adapter = get_adapter()
     report = CheckReport()
     try:
-        with _ledger_transaction(HANDOVER_BUSY):
-            _lock_orders(order_ids)
+        with ledger_transaction(HANDOVER_BUSY):
+            lock_orders(order_ids)
             handover = Handover.objects.create(
                 created_by=user, source=source, encoding=encoding, header_row=header_row
             )
-            writer = _FileWriter(handover, encoding)
+            writer = FileWriter(handover, encoding)
             if header_row:
                 writer.writerow(get_resource().get_export_headers())
             for chunk in checked_claims(
@@ -314,7 +190,7 @@ def withdraw_claim(*, claim: Claim, user, reason: str) -> Claim:
     reason = reason.strip()
     if not reason:
         raise ClaimError(_("Say why the claim is withdrawn."))
-    with _ledger_transaction(LEDGER_BUSY):
+    with ledger_transaction(LEDGER_BUSY):
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
         if claim.state == Claim.State.WITHDRAWN:
             raise ClaimError(
@@ -339,7 +215,7 @@ def record_file_number(*, claim: Claim, file_number: str, user) -> Claim:
     """
     file_number = contract.normalize_file_number(file_number)
     _validated(validators.validate_file_number, file_number)
-    with _ledger_transaction(LEDGER_BUSY):
+    with ledger_transaction(LEDGER_BUSY):
         claim = _open_claim_for_update(claim)
         claim.file_number = file_number
         claim.file_number_recorded_at = timezone.now()
@@ -376,7 +252,7 @@ def record_direct_payment(
     """
     today = today or timezone.localdate()
     _validated(validators.validate_payment_amount, amount)
-    with _ledger_transaction(LEDGER_BUSY):
+    with ledger_transaction(LEDGER_BUSY):
         claim = _open_claim_for_update(claim)
         _validated(
             validators.validate_payment_date,
@@ -408,7 +284,7 @@ def mark_direct_payments_reported(*, payments: Iterable[DirectPayment], user) ->
     Return how many were newly marked; a payment reported before keeps its
     first date and reporter.
     """
-    with _ledger_transaction(LEDGER_BUSY):
+    with ledger_transaction(LEDGER_BUSY):
         return DirectPayment.objects.filter(
             pk__in=[payment.pk for payment in payments], reported_at__isnull=True
         ).update(reported_at=timezone.now(), reported_by=user)

@@ -24,7 +24,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from inkasso import selectors, services
+from inkasso import file_parts, selectors, services
 from inkasso.models import Claim
 from shop.demo import create_demo_data
 from shop.models import Order
@@ -195,7 +195,7 @@ def test_the_order_changelist_needs_as_many_queries_for_1000_orders_as_for_10(
 @override_settings(INKASSO_CHUNK_SIZE=50)
 def test_the_file_download_streams_the_parts_one_by_one(client, monkeypatch):
     # Small parts and chunks, so that 1,000 claims make many parts.
-    monkeypatch.setattr(services, "PART_SIZE", 16 * 1024)
+    monkeypatch.setattr(file_parts, "PART_SIZE", 16 * 1024)
     client.force_login(UserFactory(username="clerk", permissions=["inkasso.hand_over"]))
     handover = services.hand_over(
         order_ids=_due_orders(1000), source="command"
