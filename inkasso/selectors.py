@@ -242,8 +242,9 @@ def _with_ledger_dunning(reported: dict, keys: QuerySet) -> dict:
 
     A shop with its own dunning records keeps them; for the others, the
     letters that django-inkasso sent say when the last real Mahnung went out.
-    The claim data is the adapter's report for this check alone, so it is
-    filled in where it is.
+    The adapter's data is copied, not changed: a shop that keeps it (a cache)
+    would otherwise take the ledger's date for its own next time, and miss a
+    later Mahnung.
     """
     missing = {
         pk
@@ -256,8 +257,12 @@ def _with_ledger_dunning(reported: dict, keys: QuerySet) -> dict:
         return reported
     for pk, (sent_on, deadline) in schedule.last_mahnungen(keys).items():
         if pk in missing:
-            data = reported[pk].data
-            data.dunning_date, data.dunning_deadline = sent_on, deadline
+            claim = reported[pk]
+            reported[pk] = claim._replace(
+                data=dataclasses.replace(
+                    claim.data, dunning_date=sent_on, dunning_deadline=deadline
+                )
+            )
     return reported
 
 

@@ -48,6 +48,7 @@ class SendResult:
     refused: list[NextLetter] = dataclasses.field(default_factory=list)
     refused_count: int = 0
     #: Orders with nothing to send today (not yet due, deadline running, …).
+    waiting: list[NextLetter] = dataclasses.field(default_factory=list)
     waiting_count: int = 0
     due: list[NextLetter] = dataclasses.field(default_factory=list)
     due_count: int = 0
@@ -64,6 +65,8 @@ class SendResult:
                 self.refused.append(item)
         else:
             self.waiting_count += 1
+            if len(self.waiting) < self.keep:
+                self.waiting.append(item)
 
     @property
     def due_more(self) -> int:
@@ -74,6 +77,11 @@ class SendResult:
     def refused_more(self) -> int:
         """Return how many refused orders there are beyond those in ``refused``."""
         return self.refused_count - len(self.refused)
+
+    @property
+    def waiting_more(self) -> int:
+        """Return how many waiting orders there are beyond those in ``waiting``."""
+        return self.waiting_count - len(self.waiting)
 
     def messages(self) -> list[tuple[int, str]]:
         """Say what was sent and which letter failed, for the clerk's pages."""

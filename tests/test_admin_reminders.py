@@ -68,6 +68,24 @@ def test_the_confirmation_page_says_which_letter_each_order_gets_and_why_not(
 
 
 @pytest.mark.django_db
+def test_the_confirmation_page_says_why_each_picked_order_gets_no_letter_today(
+    sender_client,
+):
+    stopped = overdue_order()
+    DunningStop.objects.create(order=stopped, reason=DunningStop.Reason.DISPUTED)
+    not_yet_due = overdue_order(due_date=timezone.localdate())
+
+    response = action(sender_client, [stopped, not_yet_due])
+
+    page = response.content.decode()
+    assert "None of the selected orders gets a letter now." in page
+    refused = page[page.index('id="refused"') :]
+    assert stopped.number in refused and not_yet_due.number in refused
+    for item in response.context["preview"].waiting:
+        assert item.reasons and all(reason in refused for reason in item.reasons)
+
+
+@pytest.mark.django_db
 def test_the_confirmation_page_counts_every_letter_and_shows_money_as_the_admin_does(
     sender_client, monkeypatch
 ):

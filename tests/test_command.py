@@ -110,7 +110,7 @@ def test_a_german_shop_reads_the_whole_report_in_german(tmp_path):
     with translation.override("de"):
         error, messages = failing_export("--dry-run")
 
-    assert str(error) == "1 von 2 anstehenden Bestellungen würden abgelehnt."
+    assert str(error) == "1 von 2 fälligen Bestellungen würde abgelehnt."
     assert messages == (
         f"Bestellung {broken.number} abgelehnt: Es ist keine Mahnung erfasst.\n"
         "Probelauf: 1 Bestellung würde übergeben, 1 abgelehnt. Es wurde nichts "
@@ -126,7 +126,7 @@ def test_partial_refusal_hands_over_the_rest_and_exits_with_status_1(tmp_path):
     error, messages = failing_export("-o", str(output))
 
     assert error.returncode == 1
-    assert str(error) == "1 of 2 due orders were refused."
+    assert str(error) == "1 of 2 due orders was refused."
     assert (
         f"Refused order {broken.number}: The currency is USD; only EUR claims can "
         "be handed over, so this order has to be collected another way." in messages
@@ -150,7 +150,7 @@ def test_orders_handed_over_meanwhile_are_one_line_per_handover_not_refusals(
     error, messages = failing_export("-o", str(tmp_path / "file.csv"))
 
     assert error.returncode == 1
-    assert str(error) == "1 of 6 due orders were refused."
+    assert str(error) == "1 of 6 due orders was refused."
     lines = messages.splitlines()
     assert lines[:3] == [
         f"Refused order {broken.number}: The currency is USD; only EUR claims can "

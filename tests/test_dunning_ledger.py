@@ -11,6 +11,7 @@ from django.utils import timezone
 from inkasso import dunning, selectors
 from inkasso.exceptions import InkassoError
 from inkasso.models import DunningStop, Letter
+from shop.collection import ShopOrderAdapter
 from tests.contract import HEADERS
 from tests.factories import DueOrderFactory, days_ago
 
@@ -77,6 +78,34 @@ def test_the_handover_takes_the_last_mahnung_from_the_ledger_when_the_shop_has_n
     claim = check(order)
     assert claim.errors == []
     assert claim.values[HEADERS.index("Mahndatum")] == f"{days_ago(25):%d.%m.%Y}"
+
+
+class KeepingAdapter(ShopOrderAdapter):
+    """A shop that keeps the claim data it reported once (a cache, say)."""
+
+    kept: dict = {}
+
+    def claims(self, queryset, *, today):
+        for claim in super().claims(queryset, today=today):
+            yield self.kept.setdefault(claim.order_id, claim)
+
+
+@pytest.mark.django_db
+def test_a_later_mahnung_counts_though_the_shop_keeps_its_claim_data(settings):
+    # Filled into the shop's own object, the ledger's first Mahnung looked
+    # like the shop's next time: the second one, its deadline still running,
+    # was never seen, and the order was ready for handover.
+    settings.INKASSO_ADAPTER = "tests.test_dunning_ledger.KeepingAdapter"
+    KeepingAdapter.kept.clear()
+    order = DueOrderFactory(letter=None)
+    record_letter(order, level=1, sent_on=days_ago(40), deadline=days_ago(26))
+    assert check(order).errors == []
+
+    record_letter(order, level=2, sent_on=days_ago(5), deadline=days_ago(-5))
+
+    claim = check(order)
+    assert [p.code for p in claim.problems if p.is_error] == ["deadline_running"]
+    assert claim.values[HEADERS.index("Mahndatum")] == f"{days_ago(5):%d.%m.%Y}"
 
 
 @pytest.mark.django_db

@@ -181,8 +181,8 @@ def test_a_german_shop_reads_the_dry_run_in_german():
         0,
         f"Bestellung {order.number}: Zahlungserinnerung per E-Mail, Frist "
         "01.11.2026.\n"
-        "Probelauf: 1 Schreiben würde versandt, 0 abgelehnt, bei 0 Bestellungen "
-        "ist heute nichts fällig. Es wurde nichts eingetragen.\n",
+        "Probelauf: 1 Schreiben würde versandt, 0 abgelehnt, bei 0 ist heute "
+        "nichts fällig. Es wurde nichts eingetragen.\n",
     )
 
 
@@ -197,6 +197,22 @@ def test_an_order_without_email_address_is_refused_with_exit_status_1():
         f"Refused order {order.number}: There is no e-mail address to send "
         "the letter to." in err
     )
+
+
+@pytest.mark.django_db
+def test_the_report_agrees_with_its_numbers():
+    # "1 of 2 orders need a letter …": the verb followed the orders, not the
+    # refused one.
+    unpaid_order()
+    unpaid_order(customer__email="")
+
+    code, err, _out = remind("--today", day(7))
+
+    assert code == 1
+    assert err.splitlines()[-2:] == [
+        "1 letter sent, 0 queued, 0 failed, 1 refused, 0 with nothing due today.",
+        "1 of 2 orders needs a letter that could not be sent.",
+    ]
 
 
 @pytest.mark.django_db

@@ -242,7 +242,7 @@ def test_the_command_hands_over_the_due_purchases_and_exits_1_for_refused_ones(
         f"Refused order {refused.reference}: "
         "No dunning letter (Mahnung) has been recorded." in err
     )
-    assert "1 of 3 due orders were refused." in err
+    assert "1 of 3 due orders was refused." in err
     assert handover.source == Handover.Source.COMMAND
     assert sorted(handover.claims.values_list("order_id", flat=True)) == [
         p.pk for p in due

@@ -104,9 +104,9 @@ class Command(InkassoCommand):
         if refused:
             raise Refused(
                 ngettext(
-                    "%(refused)d of %(count)d due order was refused.",
+                    "%(refused)d of %(count)d due orders was refused.",
                     "%(refused)d of %(count)d due orders were refused.",
-                    len(order_ids),
+                    refused,
                 )
                 % {"refused": refused, "count": len(order_ids)}
             )
@@ -150,9 +150,9 @@ class Command(InkassoCommand):
         if refused:
             raise Refused(
                 ngettext(
-                    "%(refused)d of %(count)d due order would be refused.",
                     "%(refused)d of %(count)d due orders would be refused.",
-                    len(order_ids),
+                    "%(refused)d of %(count)d due orders would be refused.",
+                    refused,
                 )
                 % {"refused": refused, "count": len(order_ids)}
             )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from inkasso import contract, reminders, sending
+from inkasso.dunning_models import Letter
 from inkasso.exceptions import InkassoError
 from inkasso.management.base import FAILED, InkassoCommand, Refused, first_line
 
@@ -83,11 +84,11 @@ class Command(InkassoCommand):
         if result.refused_count:
             raise Refused(
                 ngettext(
-                    "%(refused)d of %(count)d order needs a letter that could not "
+                    "%(refused)d of %(count)d orders needs a letter that could not "
                     "be sent.",
                     "%(refused)d of %(count)d orders need a letter that could not "
                     "be sent.",
-                    len(order_ids),
+                    result.refused_count,
                 )
                 % {"refused": result.refused_count, "count": len(order_ids)}
             )
@@ -101,7 +102,7 @@ class Command(InkassoCommand):
                         "order": item.label,
                         "letter": item.level.name,
                         "recipient": _("by post")
-                        if item.channel == "post"
+                        if item.channel == Letter.Channel.POST
                         else _("by e-mail"),
                         "date": contract.format_date(item.deadline),
                     }
@@ -143,7 +144,7 @@ class Command(InkassoCommand):
                 _("Refused order %(order)s: %(reasons)s")
                 % {"order": item.label, "reasons": " ".join(item.reasons)}
             )
-        if more := result.refused_count - len(result.refused):
+        if more := result.refused_more:
             self.stderr.write(
                 ngettext(
                     "... and %(count)d more order refused.",
@@ -162,17 +163,17 @@ class Command(InkassoCommand):
         if dry_run:
             line = ngettext(
                 "Dry run: %(letters)d letter would be sent, %(refused)d refused, "
-                "%(waiting)d orders have nothing due today. Nothing was recorded.",
+                "%(waiting)d with nothing due today. Nothing was recorded.",
                 "Dry run: %(letters)d letters would be sent, %(refused)d refused, "
-                "%(waiting)d orders have nothing due today. Nothing was recorded.",
+                "%(waiting)d with nothing due today. Nothing was recorded.",
                 counts["letters"],
             )
         else:
             line = ngettext(
                 "%(letters)d letter sent, %(pending)d queued, %(failed)d failed, "
-                "%(refused)d refused, %(waiting)d orders have nothing due today.",
+                "%(refused)d refused, %(waiting)d with nothing due today.",
                 "%(letters)d letters sent, %(pending)d queued, %(failed)d failed, "
-                "%(refused)d refused, %(waiting)d orders have nothing due today.",
+                "%(refused)d refused, %(waiting)d with nothing due today.",
                 counts["letters"],
             )
         self.stderr.write(line % counts)
