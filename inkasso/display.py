@@ -42,13 +42,9 @@ def moment(value: datetime.datetime | None) -> str:
     return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
 
-# recorded() keeps its argument name "moment", which hides the function above.
-_moment = moment
-
-
-def recorded(moment, user) -> str:
+def recorded(at, user) -> str:
     """``03.11.2026 20:39 by clerk``."""
     return gettext("%(date)s by %(user)s") % {
-        "date": _moment(moment),
+        "date": moment(at),
         "user": user or NO_VALUE,
     }

@@ -128,8 +128,9 @@ def clean_phone(value) -> str:
 
 # The e-mail column and the check for a way to reach the debtor ask about the
 # same address; Django's validation of it is worth remembering. A handover
-# exports a whole chunk (2,000 orders) before it checks them: the cache holds
-# more than that, or the check would find every address evicted.
+# exports a whole chunk (INKASSO_CHUNK_SIZE, 2,000 orders) before it checks
+# them: the cache holds more than a chunk, or the check would find every
+# address evicted.
 @functools.lru_cache(maxsize=8192)
 def clean_email(value, *, encoding: str) -> str:
     """Return the e-mail address for the file, or ``""`` if it is not valid."""

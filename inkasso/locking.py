@@ -83,9 +83,12 @@ def ledger_transaction(busy_message):
 
 
 def lock_orders(order_ids: list) -> None:
-    # Two clerks (or a clerk and cron) handing over the same orders: the second
-    # waits here until the first commits, then sees its claims and refuses.
-    # Locking in key order keeps concurrent handovers free of deadlocks.
+    """Lock the orders' rows until the transaction ends, in key order.
+
+    Two clerks (or a clerk and cron) handing over the same orders: the second
+    waits here until the first commits, then sees its claims and refuses.
+    Locking in key order keeps concurrent handovers free of deadlocks.
+    """
     if not connection.features.has_select_for_update:
         return
     model = get_order_model()

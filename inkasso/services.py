@@ -23,7 +23,6 @@ from . import contract, validators
 from .adapters import get_adapter, get_order_model
 from .conf import app_settings
 from .exceptions import ClaimError, DatabaseBusy, HandoverError, InkassoError
-from .file_parts import PART_SIZE as PART_SIZE  # re-exported; the writer reads it there
 from .file_parts import FileWriter
 from .locking import HANDOVER_BUSY, LEDGER_BUSY, ledger_transaction, lock_orders
 from .models import Claim, DirectPayment, Handover

@@ -8,7 +8,7 @@ from .models import Claim
 
 
 def withdrawal_summary(claim: Claim) -> list[tuple[str, str]]:
-    """The claim as the withdrawal page shows it: label and value."""
+    """Return the claim as the withdrawal page shows it: labels and values."""
     return [
         (gettext("Invoice number"), claim.invoice_number),
         (gettext("Debtor"), debtor_name(claim) or display.NO_VALUE),
@@ -23,7 +23,7 @@ def withdrawal_summary(claim: Claim) -> list[tuple[str, str]]:
 
 
 def withdrawn_message(claim: Claim) -> str:
-    """What a clerk is told once the claim is withdrawn."""
+    """Return what a clerk is told once the claim is withdrawn."""
     return gettext(
         "The claim %(claim)s was withdrawn. Tell mediafinanz as well. The order "
         "is not handed over again unless you select it yourself."

@@ -283,7 +283,7 @@ def test_the_reminder_confirmation_page_needs_as_many_queries_for_1000_orders_as
             template.name for template in response.templates
         ]
         assert len(response.context["order_ids"]) == Order.objects.count()
-        assert response.context["due"]
+        assert response.context["preview"].due
 
     kinds = _per_size_overdue(confirmation_page)
 
