@@ -241,10 +241,8 @@ def _with_ledger_dunning(reported: dict, keys: QuerySet) -> dict:
     """Fill the last Mahnung from the dunning ledger where the shop has none.
 
     A shop with its own dunning records keeps them; for the others, the
-    letters that django-inkasso sent say when the last real Mahnung went out.
-    The adapter's data is copied, not changed: a shop that keeps it (a cache)
-    would otherwise take the ledger's date for its own next time, and miss a
-    later Mahnung.
+    letters django-inkasso sent say when the last real Mahnung went out. The
+    shop's data is copied: a shop that keeps it would take the date for its own.
     """
     missing = {
         pk
