@@ -3,8 +3,6 @@ from django.utils import timezone
 
 from .. import display, story
 from ..adapters import get_order_model
-from ..admin import can_hand_over
-from ..admin.common import site_url
 
 register = template.Library()
 
@@ -12,6 +10,10 @@ register = template.Library()
 @register.inclusion_tag("admin/inkasso/index_box.html", takes_context=True)
 def inkasso_index_box(context):
     """Show a clerk on the admin's start page what is due and what to do next."""
+    # Imported here: Django loads every tag library at start, and a shop
+    # without django.contrib.admin (an Oscar shop, say) cannot import the admin.
+    from ..admin.common import can_hand_over, site_url
+
     request = context.get("request")
     if request is None or not can_hand_over(request):
         return {"show": False}
