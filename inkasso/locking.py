@@ -85,9 +85,10 @@ def ledger_transaction(busy_message):
 def lock_orders(order_ids: list) -> None:
     """Lock the orders' rows until the transaction ends, in key order.
 
-    Two clerks (or a clerk and cron) handing over the same orders: the second
-    waits here until the first commits, then sees its claims and refuses.
-    Locking in key order keeps concurrent handovers free of deadlocks.
+    Two clerks (or a clerk and cron) handing over the same orders, or sending
+    them letters: the second waits here until the first commits, then sees
+    what it recorded. Locking in key order keeps concurrent runs free of
+    deadlocks.
     """
     if not connection.features.has_select_for_update:
         return

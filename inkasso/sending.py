@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import formats, letters, schedule
-from .adapters import get_order_model
 from .conf import app_settings
 from .dunning_models import Letter
 from .exceptions import InkassoError
+from .locking import lock_orders
 from .reminders import NextLetter, next_letters
 from .selectors import batched
 
@@ -167,7 +167,8 @@ def _record(due: list[NextLetter], *, today, user, language) -> list[Letter]:
     ]
     order_ids = [item.order_id for item in due]
     with transaction.atomic():
-        _lock(order_ids)
+        # SQLite serialises writes; there the unique constraint decides.
+        lock_orders(order_ids)
         expire_stale_letters(order_ids)
         # Another run may have sent since next_letters() read the ledger.
         taken = set(
@@ -289,18 +290,6 @@ def expire_stale_letters(order_ids: Iterable) -> int:
                 "sent it stopped. Sent again by this run."
             ),
         )
-
-
-def _lock(order_ids: list) -> None:
-    if not connection.features.has_select_for_update:
-        return  # SQLite: writes are serialised; the unique constraint decides.
-    model = get_order_model()
-    list(
-        model._default_manager.filter(pk__in=order_ids)
-        .order_by("pk")
-        .select_for_update()
-        .values_list("pk", flat=True)
-    )
 
 
 def _deliver(recorded: list[Letter], result: SendResult) -> None:
