@@ -12,14 +12,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import dunning, reminders, sending
+from . import downloads, dunning, reminders, sending
 from .conf import app_settings
 from .dunning_models import DunningStop, Letter
 from .exceptions import InkassoError
@@ -58,13 +58,7 @@ def send_reminders(modeladmin, request, queryset):
         for level, message in result.messages():
             modeladmin.message_user(request, message, level)
         if result.postal_ids:
-            response = HttpResponse(
-                sending.merged_pdf(result.postal_ids), content_type="application/pdf"
-            )
-            response["Content-Disposition"] = (
-                f'attachment; filename="letters-{today:%Y%m%d}.pdf"'
-            )
-            return response
+            return downloads.postal_letters(result.postal_ids, today=today)
         return None
 
     channel = form["channel"].value() or app_settings.DUNNING_CHANNEL
@@ -177,9 +171,7 @@ class LetterAdmin(DunningLedgerAdmin):
         letter = self.get_object(request, unquote(object_id))
         if letter is None or not letter.has_copy:
             raise Http404
-        response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'
-        return response
+        return downloads.letter_pdf(letter)
 
 
 class DunningStopForm(forms.ModelForm):

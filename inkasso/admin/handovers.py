@@ -3,7 +3,6 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
-from django.http import StreamingHttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import display, selectors, story
+from .. import display, downloads, story
 from ..adapters import get_order_model
 from ..models import Handover
 from .common import LedgerAdmin, can_hand_over, purged_on
@@ -165,10 +164,4 @@ class HandoverAdmin(LedgerAdmin):
             return TemplateResponse(
                 request, "admin/inkasso/handover/purged.html", context, status=410
             )
-        response = StreamingHttpResponse(
-            selectors.handover_file(handover), content_type="text/csv"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{handover.filename}"'
-        response["Content-Length"] = str(handover.file_size)
-        response["X-Content-SHA256"] = handover.sha256
-        return response
+        return downloads.handover_file(handover)

@@ -58,6 +58,9 @@ def test_the_handover_confirms_hands_over_and_gives_the_file(clerk_client, clerk
     )
     assert b"".join(download.streaming_content) == b"".join(handover_file(handover))
     assert handover.filename in download["Content-Disposition"]
+    # As in the admin: the clerk can check the upload against the ledger.
+    assert download["X-Content-SHA256"] == handover.sha256
+    assert download["Content-Length"] == str(handover.file_size)
 
 
 def test_staff_without_the_permission_neither_see_nor_open_the_pages(client):

@@ -8,13 +8,13 @@ the clerk confirmed it.
 
 from django.apps import apps
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from inkasso import reminders, services
+from inkasso import downloads, reminders, services
 from inkasso.adapters import get_adapter
 from inkasso.dunning_models import DunningStop, Letter
 from inkasso.exceptions import InkassoError
@@ -112,6 +112,4 @@ class LetterFileView(RemindersDashboardMixin, View):
         letter = get_object_or_404(Letter.objects.all(), pk=pk)
         if not letter.has_copy:
             raise Http404(_("No copy of this letter was kept."))
-        response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'
-        return response
+        return downloads.letter_pdf(letter)

@@ -6,12 +6,11 @@ as the admin's "send reminders" action and ``inkasso_remind`` do.
 
 from django.apps import apps
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from inkasso import reminders, sending
+from inkasso import downloads, reminders, sending
 from inkasso.conf import app_settings
 from inkasso.exceptions import InkassoError
 from inkasso.forms import SendForm
@@ -88,11 +87,5 @@ class RemindersView(RemindersDashboardMixin, TemplateView):
         for level, message in result.messages():
             messages.add_message(request, level, message)
         if result.postal_ids:
-            response = HttpResponse(
-                sending.merged_pdf(result.postal_ids), content_type="application/pdf"
-            )
-            response["Content-Disposition"] = (
-                f'attachment; filename="letters-{today:%Y%m%d}.pdf"'
-            )
-            return response
+            return downloads.postal_letters(result.postal_ids, today=today)
         return redirect("inkasso_oscar:reminders")

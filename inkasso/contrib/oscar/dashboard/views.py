@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView, View
 
-from inkasso import selection, selectors, services
+from inkasso import downloads, selection, selectors, services
 from inkasso.exceptions import InkassoError
 from inkasso.models import Handover
 
@@ -100,8 +100,4 @@ class HandoverFileView(InkassoDashboardMixin, View):
         handover = get_object_or_404(Handover, pk=pk)
         if handover.purged_at:
             raise Http404(_("The file was deleted when its retention ended."))
-        response = StreamingHttpResponse(
-            selectors.handover_file(handover), content_type="text/csv"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{handover.filename}"'
-        return response
+        return downloads.handover_file(handover)
